@@ -1,0 +1,53 @@
+-- One row per account, day and download: what one export said about one day.
+with
+
+source as (
+    select * from {{ source('raw_twitter', 'account_daily') }}
+),
+
+one_copy_per_file_row as (
+    select *
+    from source
+    qualify row_number() over (
+        partition by _file_sha256, _row_number order by _ingested_at desc
+    ) = 1
+),
+
+typed as (
+    select
+        ---------- ids and lineage
+        'twitter' as channel,
+        _account as account,
+        cast({{ to_utc_timestamp('"date"') }} as date) as "date",
+        _snapshot_date as snapshot_date,
+        _source_file as source_file,
+        _format as export_format,
+        _ingested_at as ingested_at,
+        ---------- counts
+        {{ to_count('posts_published') }} as posts_published,
+        {{ to_count('impressions') }} as impressions,
+        {{ to_count('engagements') }} as engagements,
+        {{ to_count('likes') }} as likes,
+        {{ to_count('retweets') }} as retweets,
+        {{ to_count('replies') }} as replies,
+        {{ to_count('url_clicks') }} as link_clicks,
+        {{ to_count('profile_clicks') }} as profile_clicks,
+        {{ to_count('follows') }} as new_followers,
+        {{ to_count('unfollows') }} as unfollows,
+        {{ to_count('bookmarks') }} as bookmarks,
+        {{ to_count('shares') }} as shares,
+        {{ to_count('video_views') }} as video_views,
+        {{ to_count('media_views') }} as media_views
+    from one_copy_per_file_row
+),
+
+one_row_per_download as (
+    select *
+    from typed
+    qualify row_number() over (
+        partition by account, "date", snapshot_date
+        order by ingested_at desc, source_file desc
+    ) = 1
+)
+
+select * from one_row_per_download

@@ -1,0 +1,73 @@
+-- One row per tweet per snapshot date: the lifetime metrics one download said a tweet had.
+with
+
+source as (
+    select * from {{ source('raw_twitter', 'tweets') }}
+),
+
+-- A run killed between landing rows and writing the ledger may land a file twice; rows of the
+-- same file content and row number are the same row.
+one_copy_per_file_row as (
+    select *
+    from source
+    qualify row_number() over (
+        partition by _file_sha256, _row_number order by _ingested_at desc
+    ) = 1
+),
+
+typed as (
+    select
+        ---------- ids and lineage
+        'twitter' as channel,
+        _account as account,
+        trim(post_id) as post_id,
+        _snapshot_date as snapshot_date,
+        _source_file as source_file,
+        _format as export_format,
+        _language as export_language,
+        _ingested_at as ingested_at,
+        ---------- text
+        {{ null_if_token('post_url') }} as post_url,
+        "text",
+        ---------- timestamps
+        {{ to_utc_timestamp('posted_at') }} as posted_at,
+        case
+            when
+                {{ null_if_token('posted_at') }} like '%:%'
+                then 'minute'
+            else 'day'
+        end as posted_at_precision,
+        ---------- counts
+        {{ to_count('impressions') }} as impressions,
+        {{ to_count('engagements') }} as engagements,
+        {{ to_fraction('engagement_rate') }} as export_engagement_rate,
+        {{ to_count('likes') }} as likes,
+        {{ to_count('retweets') }} as retweets,
+        {{ to_count('replies') }} as replies,
+        {{ to_count('url_clicks') }} as link_clicks,
+        {{ to_count('profile_clicks') }} as profile_clicks,
+        {{ to_count('follows') }} as follows,
+        {{ to_count('detail_expands') }} as detail_expands,
+        {{ to_count('hashtag_clicks') }} as hashtag_clicks,
+        {{ to_count('permalink_clicks') }} as permalink_clicks,
+        {{ to_count('media_views') }} as media_views,
+        {{ to_count('media_engagements') }} as media_engagements,
+        {{ to_count('bookmarks') }} as bookmarks,
+        {{ to_count('shares') }} as shares,
+        {{ to_count('promoted_impressions') }} as promoted_impressions,
+        {{ to_count('promoted_engagements') }} as promoted_engagements
+    from one_copy_per_file_row
+),
+
+-- Two downloads with the same snapshot date (overlapping windows ending the same day) say the
+-- same thing; keep the one loaded last.
+one_row_per_snapshot as (
+    select *
+    from typed
+    qualify row_number() over (
+        partition by account, post_id, snapshot_date
+        order by ingested_at desc, source_file desc
+    ) = 1
+)
+
+select * from one_row_per_snapshot

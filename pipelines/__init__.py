@@ -1,0 +1,4 @@
+"""Ingestion: export files -> recognised shape -> canonical raw rows with lineage (dlt -> DuckDB).
+
+Runs without Dagster: `python -m pipelines --exports ./exports --warehouse ./warehouse/socialkpi.duckdb`.
+"""

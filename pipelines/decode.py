@@ -1,0 +1,72 @@
+"""Bytes of an export -> text, and where its header row is.
+
+Encodings are sniffed from the BOM, never assumed from the extension (FORMATS.md section 7):
+`EF BB BF` is UTF-8 with BOM, `FF FE` UTF-16LE (Meta daily series), no BOM means UTF-8.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from pipelines.errors import UNRECOGNISED, UnreadableExport
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+# How far down a header may sit below preamble lines (`sep=,`, a one-cell title line).
+_MAX_PREAMBLE_ROWS = 5
+
+
+def decode_text(data: bytes) -> str:
+    """Decode an export's bytes, or say plainly why they are not a text export."""
+    if not data.strip():
+        raise UnreadableExport("the file is empty; download the export again", UNRECOGNISED)
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _decode(data[len(bom) :], encoding)
+    return _decode(data, "utf-8")
+
+
+def _decode(payload: bytes, encoding: str) -> str:
+    try:
+        text = payload.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise UnreadableExport(
+            f"not readable as {encoding} text (byte {payload[error.start]:#04x} at offset "
+            f"{error.start}); this is not a native CSV export, or it was re-saved in another "
+            "encoding: download it again from the platform",
+            UNRECOGNISED,
+        ) from None
+    if "\x00" in text:
+        raise UnreadableExport(
+            "binary content (NUL bytes) in what should be a CSV export; download it again",
+            UNRECOGNISED,
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """Where the header is: `preamble_rows` rows come before it."""
+
+    header: tuple[str, ...]
+    preamble_rows: int
+
+
+def find_header(text: str) -> CsvLayout:
+    """The first row with two or more non-empty cells, after `sep=` and one-cell title lines."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for index, row in enumerate(reader):
+            if index >= _MAX_PREAMBLE_ROWS:
+                break
+            cells = [cell.strip() for cell in row]
+            if len([cell for cell in cells if cell]) >= 2:
+                return CsvLayout(header=tuple(row), preamble_rows=index)
+    except csv.Error as error:
+        raise UnreadableExport(f"not a CSV file ({error})", UNRECOGNISED) from None
+    raise UnreadableExport("no header row found in the first lines; not a CSV export", UNRECOGNISED)

@@ -1,0 +1,120 @@
+"""The shape of a format declaration: what makes one platform export different from another.
+
+A reader never branches on a platform. Everything it needs to know about an export shape (how to
+recognise it, what its headers are called in every language, which tokens mean "no value", which
+date styles it writes, where the account and the window are written) is data declared here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# Column kinds the reader validates before anything lands, so a bad value is quarantined with its
+# row and column named instead of turning into a silent NULL three layers later.
+TEXT = "text"
+ID = "id"
+COUNT = "count"
+RATE = "rate"
+TIMESTAMP = "timestamp"
+
+
+def normalize_header(name: str) -> str:
+    """Fold a header cell so spelling differences between export generations do not matter.
+
+    NFKC turns "math bold" letters and non-breaking spaces into plain ones; U+00AD (soft hyphen)
+    and the BOM are invisible in every viewer but break naive comparisons; curly apostrophes
+    appear in French headers (J’aime).
+    """
+    folded = unicodedata.normalize("NFKC", name)
+    folded = folded.replace("\u00ad", "").replace("\ufeff", "").replace("\u2019", "'")
+    return " ".join(folded.casefold().split())
+
+
+LANGUAGES = ("en", "fr")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column and every header spelling that means it, per interface language."""
+
+    canonical: str
+    en: tuple[str, ...] = ()
+    fr: tuple[str, ...] = ()
+    kind: str = TEXT
+    required: bool = False
+
+    def spellings(self) -> dict[str, tuple[str, ...]]:
+        return {"en": self.en, "fr": self.fr}
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """A declared export shape.
+
+    Attributes:
+        name: stable identifier written to the ledger and to every raw row (`_format`).
+        channel: the platform; raw rows land in schema `raw_<channel>`.
+        table: the raw table the rows land in; shapes with the same grain share a table.
+        identify: canonical columns whose presence says "this file is this shape". Kept small on
+            purpose, so that a file of a known shape that lacks a required column is reported as
+            such (quarantined, column named) rather than as unrecognised.
+        columns: the canonical columns with their aliases, kinds and whether they are required.
+        null_tokens: cell values that mean "no value" in this shape (X writes `-` for promoted
+            metrics of accounts that bought no ads).
+        timestamp_styles: strptime patterns the timestamp columns may use.
+        file_name_pattern: a regex on the file name with optional named groups `account`,
+            `window_start`, `window_end` (YYYYMMDD or YYYY-MM-DD) and `language`.
+    """
+
+    name: str
+    channel: str
+    table: str
+    identify: frozenset[str]
+    columns: tuple[Column, ...]
+    null_tokens: frozenset[str] = frozenset({""})
+    timestamp_styles: tuple[str, ...] = ()
+    file_name_pattern: re.Pattern[str] | None = None
+    description: str = ""
+    _alias_index: dict[str, tuple[str, frozenset[str]]] = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        # normalised spelling -> (canonical name, languages that spell it this way)
+        languages_of: dict[str, set[str]] = {}
+        canonical_of: dict[str, str] = {}
+        for column in self.columns:
+            for language, spellings in column.spellings().items():
+                for spelling in spellings:
+                    key = normalize_header(spelling)
+                    if canonical_of.setdefault(key, column.canonical) != column.canonical:
+                        raise ValueError(f"{self.name}: {spelling!r} aliases two columns")
+                    languages_of.setdefault(key, set()).add(language)
+        index = {k: (canonical_of[k], frozenset(v)) for k, v in languages_of.items()}
+        object.__setattr__(self, "_alias_index", index)
+        unknown = self.identify - {c.canonical for c in self.columns}
+        if unknown:
+            raise ValueError(f"{self.name}: identify names undeclared columns {sorted(unknown)}")
+
+    def canonical_for(self, header: str) -> str | None:
+        """The canonical name of a header cell, or None when this shape does not know it."""
+        hit = self._alias_index.get(normalize_header(header))
+        return hit[0] if hit else None
+
+    def languages_for(self, header: str) -> frozenset[str]:
+        """Interface languages that spell a header cell this way (empty when unknown)."""
+        hit = self._alias_index.get(normalize_header(header))
+        return hit[1] if hit else frozenset()
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.canonical for c in self.columns if c.required)
+
+    def columns_of_kind(self, *kinds: str) -> tuple[str, ...]:
+        return tuple(c.canonical for c in self.columns if c.kind in kinds)
+
+    @property
+    def raw_schema(self) -> str:
+        return f"raw_{self.channel}"

@@ -1,0 +1,114 @@
+"""The file ledger `raw_ledger.export_files` (contract, DESIGN.md §3): every file ever seen, what
+became of it and why. One row per (file URL, content hash): a re-export saved over the same name
+with changed numbers is a new row, and a new snapshot."""
+
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass, fields
+from datetime import date, datetime
+
+import duckdb
+
+LEDGER_TABLE = "raw_ledger.export_files"
+
+_DDL = f"""
+create schema if not exists raw_ledger;
+create table if not exists {LEDGER_TABLE} (
+    file_url varchar not null,
+    relative_path varchar not null,
+    sha256 varchar not null,
+    size_bytes bigint not null,
+    modified_at timestamptz not null,
+    channel varchar,
+    kind varchar,
+    account varchar,
+    snapshot_date date,
+    language varchar,
+    status varchar not null,
+    reason varchar,
+    row_count bigint,
+    first_seen_at timestamptz not null,
+    last_seen_at timestamptz not null,
+    primary key (file_url, sha256)
+);
+"""
+
+
+@dataclass
+class LedgerEntry:
+    file_url: str
+    relative_path: str
+    sha256: str
+    size_bytes: int
+    modified_at: datetime
+    channel: str | None
+    kind: str | None
+    account: str | None
+    snapshot_date: date | None
+    language: str | None
+    status: str
+    reason: str | None
+    row_count: int | None
+    first_seen_at: datetime
+    last_seen_at: datetime
+
+
+_COLUMNS = [f.name for f in fields(LedgerEntry)]
+
+
+def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(_DDL)
+
+
+@dataclass
+class LedgerView:
+    """What earlier runs recorded, read once before a load."""
+
+    latest_by_url: dict[str, LedgerEntry]
+    loaded_by_sha: dict[str, str]
+
+    def unchanged(self, url: str, size_bytes: int, modified_at: datetime) -> LedgerEntry | None:
+        """The entry of a file seen before with the same size and time that loaded (or was a
+        duplicate): no need to read or hash it again. Refused files are always read again, so
+        a new declaration or a fixed reader picks them up."""
+        entry = self.latest_by_url.get(url)
+        if entry and entry.status in ("loaded", "duplicate"):
+            if entry.size_bytes == size_bytes and entry.modified_at == modified_at:
+                return entry
+        return None
+
+    def first_seen(self, url: str, sha256: str, default: datetime) -> datetime:
+        entry = self.latest_by_url.get(url)
+        return entry.first_seen_at if entry and entry.sha256 == sha256 else default
+
+
+def read_ledger(con: duckdb.DuckDBPyConnection) -> LedgerView:
+    ensure_ledger(con)
+    rows = con.execute(
+        f"select {', '.join(_COLUMNS)} from {LEDGER_TABLE} order by last_seen_at, first_seen_at"
+    ).fetchall()
+    entries = [LedgerEntry(*row) for row in rows]
+    return LedgerView(
+        latest_by_url={e.file_url: e for e in entries},
+        loaded_by_sha={e.sha256: e.relative_path for e in entries if e.status == "loaded"},
+    )
+
+
+def record(con: duckdb.DuckDBPyConnection, entries: list[LedgerEntry]) -> None:
+    """Upsert entries in one transaction: the ledger is never half-written."""
+    if not entries:
+        return
+    ensure_ledger(con)
+    placeholders = ", ".join("?" for _ in _COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("file_url", "sha256"))
+    con.execute("begin transaction")
+    try:
+        con.executemany(
+            f"insert into {LEDGER_TABLE} ({', '.join(_COLUMNS)}) values ({placeholders}) "
+            f"on conflict (file_url, sha256) do update set {updates}",
+            [astuple(e) for e in entries],
+        )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise

@@ -1,0 +1,62 @@
+"""Which account an export belongs to and which day its lifetime numbers were true (DESIGN.md §3).
+
+The account comes from the content or file name when the export carries it (the X handle in
+`tweet_activity_metrics_<handle>_…`), else from the folder that holds the file. The snapshot date
+comes from the export's own window when its name has one, else from the file's modification time.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pipelines.errors import QUARANTINED, UnreadableExport
+from pipelines.formats import ExportFormat
+
+
+@dataclass(frozen=True)
+class Provenance:
+    account: str
+    snapshot_date: date
+    window_start: date | None
+    window_end: date | None
+    language: str | None
+
+
+def resolve(
+    fmt: ExportFormat, relative_path: str, modified_at: datetime, header_language: str | None
+) -> Provenance:
+    file_name = posixpath.basename(relative_path)
+    match = fmt.file_name_pattern.search(file_name) if fmt.file_name_pattern else None
+    groups = {k: v for k, v in (match.groupdict() if match else {}).items() if v}
+    account = groups.get("account") or _folder_account(relative_path)
+    if not account:
+        raise UnreadableExport(
+            f"{fmt.description} files do not name the account; put the file in a folder named "
+            "after the account (for example exports/<account>/" + file_name + ")",
+            QUARANTINED,
+        )
+    window_start = _parse_day(groups.get("window_start"))
+    window_end = _parse_day(groups.get("window_end"))
+    return Provenance(
+        # Handles and page names are case-insensitive keys: `CERN_FR` in a file name and a
+        # `cern_fr` folder are the same account.
+        account=account.strip().lower(),
+        snapshot_date=window_end or modified_at.date(),
+        window_start=window_start,
+        window_end=window_end,
+        language=groups.get("language") or header_language,
+    )
+
+
+def _folder_account(relative_path: str) -> str | None:
+    folder = posixpath.basename(posixpath.dirname(relative_path))
+    return folder or None
+
+
+def _parse_day(value: str | None) -> date | None:
+    if not value:
+        return None
+    digits = value.replace("-", "")
+    return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))

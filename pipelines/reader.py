@@ -1,0 +1,200 @@
+"""The one reader: an export file's bytes -> an Arrow table of raw strings with canonical column
+names and lineage. Every platform goes through here; what differs is the declaration it matched.
+
+Values land as the platform wrote them (strings: `"104.0"`, `"-"`, `"Thu Mar 20 2025"`); types,
+null tokens and date styles are applied in dbt staging. The reader only refuses a file whose
+values a person would have to look at first (a count that is not a number, a date in a style no
+declaration knows), so a bad file is quarantined with its row and column named instead of
+loading NULLs nobody notices.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from pipelines.decode import CsvLayout, decode_text, find_header
+from pipelines.errors import QUARANTINED, UnreadableExport
+from pipelines.formats import ALL_FORMATS, ExportFormat
+from pipelines.formats.spec import COUNT, RATE, TIMESTAMP
+from pipelines.provenance import Provenance, resolve
+from pipelines.recognise import Recognition, recognise
+
+# Counts with optional thousands separators ("1,234") or a trailing ".0" (X per-tweet files);
+# rates as fractions, possibly in exponent notation. A decimal comma ("1,5") is not accepted here:
+# silently reading it as 15 would be worse than asking.
+_NUMBER = r"^\s*-?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?([eE][-+]?\d+)?\s*$"
+_LINEAGE_TYPES = {
+    "_source_file": pa.string(),
+    "_file_sha256": pa.string(),
+    "_row_number": pa.int64(),
+    "_account": pa.string(),
+    "_snapshot_date": pa.date32(),
+    "_format": pa.string(),
+    "_language": pa.string(),
+    "_ingested_at": pa.timestamp("us", tz="UTC"),
+}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One file as found in the exports folder."""
+
+    relative_path: str
+    url: str
+    size_bytes: int
+    modified_at: datetime
+
+
+@dataclass(frozen=True)
+class ParsedExport:
+    format: ExportFormat
+    provenance: Provenance
+    table: pa.Table
+    unknown_headers: tuple[str, ...]
+
+
+def read_export(data: bytes, file: ExportFile, sha256: str, ingested_at: datetime) -> ParsedExport:
+    """Parse one export, or raise UnreadableExport with a reason a person can act on."""
+    text = decode_text(data)
+    layout = find_header(text)
+    recognition = recognise(layout.header)
+    provenance = resolve(recognition.format, file.relative_path, file.modified_at, recognition.language)
+    table = _parse_rows(text, layout, recognition)
+    _validate(table, recognition)
+    table = _conform(table, recognition.format)
+    table = _with_lineage(table, file, sha256, provenance, recognition.format, ingested_at)
+    return ParsedExport(recognition.format, provenance, table, recognition.unknown_headers)
+
+
+def _parse_rows(text: str, layout: CsvLayout, recognition: Recognition) -> pa.Table:
+    names = list(recognition.column_names)
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(skip_rows=layout.preamble_rows + 1, column_names=names),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        detail = str(error).split("\n")[0].removeprefix("CSV parse error: ")
+        raise UnreadableExport(
+            f"the rows do not fit the header ({detail[:200]}); the file may be truncated or "
+            "edited by hand: download it again",
+            QUARANTINED,
+        ) from None
+    # A trailing comma on the header makes an empty, nameless column: nothing to keep.
+    empty_extras = [
+        n for n, h in zip(names, layout.header, strict=True) if not h.strip() and _all_blank(table[n])
+    ]
+    return table.drop_columns(empty_extras)
+
+
+def _all_blank(column: pa.ChunkedArray) -> bool:
+    return not pc.any(pc.not_equal(pc.utf8_trim_whitespace(column), "")).as_py()
+
+
+def _validate(table: pa.Table, recognition: Recognition) -> None:
+    fmt = recognition.format
+    for name in fmt.columns_of_kind(COUNT, RATE):
+        if name in table.column_names:
+            _check_numbers(table[name], name, fmt)
+    for name in fmt.columns_of_kind(TIMESTAMP):
+        if name in table.column_names:
+            _check_timestamps(table[name], name, fmt)
+
+
+def _check_numbers(column: pa.ChunkedArray, name: str, fmt: ExportFormat) -> None:
+    ok = pc.or_(
+        pc.is_in(pc.utf8_trim_whitespace(column), value_set=pa.array(sorted(fmt.null_tokens))),
+        pc.match_substring_regex(column, _NUMBER),
+    )
+    bad_index = pc.index(ok, False).as_py()
+    if bad_index >= 0:
+        _refuse(column, bad_index, name, "is not a number")
+
+
+def _check_timestamps(column: pa.ChunkedArray, name: str, fmt: ExportFormat) -> None:
+    for value in pc.unique(column).to_pylist():
+        if value.strip() in fmt.null_tokens or _parses(value.strip(), fmt.timestamp_styles):
+            continue
+        _refuse(column, pc.index(column, value).as_py(), name, "is a date in a style this export never uses")
+
+
+def _parses(value: str, styles: tuple[str, ...]) -> bool:
+    for style in styles:
+        try:
+            datetime.strptime(value, style)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def _refuse(column: pa.ChunkedArray, index: int, name: str, problem: str) -> None:
+    value = column[index].as_py()
+    raise UnreadableExport(
+        f"row {index + 1}, column {name}: {value[:40]!r} {problem}; the file was probably edited "
+        "or re-saved by a spreadsheet: download it again from the platform",
+        QUARANTINED,
+    )
+
+
+def table_columns(fmt: ExportFormat) -> tuple[str, ...]:
+    """Every canonical column of the raw table `fmt` lands in, across all shapes landing there,
+    so the raw table has the same columns whichever generation arrived first."""
+    names: dict[str, None] = {}
+    for other in ALL_FORMATS:
+        if (other.channel, other.table) == (fmt.channel, fmt.table):
+            names.update(dict.fromkeys(c.canonical for c in other.columns))
+    return tuple(names)
+
+
+def _conform(table: pa.Table, fmt: ExportFormat) -> pa.Table:
+    declared = table_columns(fmt)
+    for name in declared:
+        if name not in table.column_names:
+            table = table.append_column(name, pa.nulls(table.num_rows, pa.string()))
+    extras = [n for n in table.column_names if n not in declared]
+    return table.select([*declared, *extras])
+
+
+def _with_lineage(
+    table: pa.Table,
+    file: ExportFile,
+    sha256: str,
+    provenance: Provenance,
+    fmt: ExportFormat,
+    ingested_at: datetime,
+) -> pa.Table:
+    rows = table.num_rows
+    values = {
+        "_source_file": file.relative_path,
+        "_file_sha256": sha256,
+        "_row_number": None,
+        "_account": provenance.account,
+        "_snapshot_date": provenance.snapshot_date,
+        "_format": fmt.name,
+        "_language": provenance.language,
+        "_ingested_at": ingested_at,
+    }
+    for name, value in values.items():
+        if name == "_row_number":
+            array = pa.array(range(1, rows + 1), pa.int64())
+        else:
+            array = pa.array([value] * rows, _LINEAGE_TYPES[name])
+        table = table.append_column(name, array)
+    return table
+
+
+def lineage_types() -> dict[str, pa.DataType]:
+    return dict(_LINEAGE_TYPES)

@@ -1,0 +1,90 @@
+"""Header row -> which declared export shape this is, and what each header cell means."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from pipelines.errors import QUARANTINED, UNRECOGNISED, UnreadableExport
+from pipelines.formats import ALL_FORMATS, ExportFormat
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """A header matched to a shape: one output column name per header cell."""
+
+    format: ExportFormat
+    column_names: tuple[str, ...]
+    unknown_headers: tuple[str, ...]
+    language: str | None
+
+
+def recognise(header: tuple[str, ...], formats: tuple[ExportFormat, ...] = ALL_FORMATS) -> Recognition:
+    """Pick the declared shape this header belongs to, by content alone.
+
+    A shape is a candidate when all its `identify` columns are present. Among candidates, one that
+    has every required column wins over one that does not, then the one that explains the most
+    header cells (so generation A's "favorites" file goes to generation A, not B).
+    """
+    candidates = [f for f in formats if f.identify <= _mapped(f, header)]
+    if not candidates:
+        shown = ", ".join(h for h in header[:8] if h.strip())
+        raise UnreadableExport(
+            f"no known export shape has this header ({shown}, ...); if it is a platform export, "
+            "report it with this header so the format can be declared",
+            UNRECOGNISED,
+        )
+    best = max(candidates, key=lambda f: (not _missing(f, header), len(_mapped(f, header))))
+    missing = _missing(best, header)
+    if missing:
+        raise UnreadableExport(
+            f"looks like {best.description} but the column(s) {', '.join(missing)} are missing; "
+            "re-export it from the platform without removing columns",
+            QUARANTINED,
+        )
+    return Recognition(
+        format=best,
+        column_names=_column_names(best, header),
+        unknown_headers=tuple(h for h in header if h.strip() and best.canonical_for(h) is None),
+        language=_language(best, header),
+    )
+
+
+def _mapped(fmt: ExportFormat, header: tuple[str, ...]) -> set[str]:
+    return {c for c in (fmt.canonical_for(h) for h in header) if c}
+
+
+def _missing(fmt: ExportFormat, header: tuple[str, ...]) -> tuple[str, ...]:
+    present = _mapped(fmt, header)
+    return tuple(c for c in fmt.required if c not in present)
+
+
+def _language(fmt: ExportFormat, header: tuple[str, ...]) -> str | None:
+    """The interface language whose spellings explain the most header cells."""
+    votes: Counter[str] = Counter()
+    for cell in header:
+        languages = fmt.languages_for(cell)
+        if len(languages) == 1:  # cells spelled alike in both languages say nothing
+            votes.update(languages)
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def slug(header: str) -> str:
+    """A column name for a header we do not know: kept in raw, never dropped."""
+    ascii_name = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^0-9a-zA-Z]+", "_", ascii_name).strip("_").lower()
+    return name or "unnamed"
+
+
+def _column_names(fmt: ExportFormat, header: tuple[str, ...]) -> tuple[str, ...]:
+    """Canonical names for known cells, slugs for the rest; repeated names get a numeric suffix
+    (legacy exports repeat header names, and a column is never silently overwritten)."""
+    names: list[str] = []
+    seen: Counter[str] = Counter()
+    for index, cell in enumerate(header):
+        name = fmt.canonical_for(cell) or (f"extra_{slug(cell)}" if cell.strip() else f"extra_column_{index + 1}")
+        seen[name] += 1
+        names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return tuple(names)

@@ -1,0 +1,1 @@
+"""socialkpi: native social-media export files -> DuckDB warehouse -> KPI marts -> published copy."""

@@ -1,0 +1,51 @@
+"""Where things are. One place reads the environment; the CLI, the loaders, dbt and Dagster all
+take their paths from here, so every step points at the same warehouse."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+EXPORTS_ENV = "SOCIALKPI_EXPORTS"
+WAREHOUSE_ENV = "SOCIALKPI_WAREHOUSE"
+TIMEZONE_ENV = "SOCIALKPI_TIMEZONE"
+
+
+@dataclass(frozen=True)
+class Settings:
+    exports: str  # a local folder or an fsspec URL (s3://, gs://, sftp://)
+    warehouse: Path
+
+    @property
+    def published_dir(self) -> Path:
+        return self.warehouse.parent / "published"
+
+    @property
+    def published_marts(self) -> Path:
+        return self.published_dir / "marts.duckdb"
+
+    @property
+    def previous_marts(self) -> Path:
+        return self.published_dir / "marts.previous.duckdb"
+
+    @property
+    def pipelines_dir(self) -> Path:
+        """dlt's working state, beside the warehouse it describes (never in ~/.dlt)."""
+        return self.warehouse.parent / ".dlt_pipelines"
+
+
+def load_settings(exports: str | None = None, warehouse: str | os.PathLike | None = None) -> Settings:
+    """Command-line values first, then the environment, then the documented defaults."""
+    exports = exports or os.environ.get(EXPORTS_ENV) or "./exports"
+    warehouse = warehouse or os.environ.get(WAREHOUSE_ENV) or "./warehouse/socialkpi.duckdb"
+    if "://" not in exports:
+        exports = str(Path(exports).resolve())
+    return Settings(exports=exports, warehouse=Path(warehouse).resolve())
+
+
+def schedule_timezone() -> str:
+    return os.environ.get(TIMEZONE_ENV, "Europe/Zurich")
