@@ -77,6 +77,15 @@ class LedgerView:
                 return entry
         return None
 
+    def same_refusal(self, entry: LedgerEntry) -> bool:
+        """True when this exact file was refused for the same reason before: not news."""
+        before = self.latest_by_url.get(entry.file_url)
+        return bool(before) and (before.sha256, before.status, before.reason) == (
+            entry.sha256,
+            entry.status,
+            entry.reason,
+        )
+
     def first_seen(self, url: str, sha256: str, default: datetime) -> datetime:
         entry = self.latest_by_url.get(url)
         return entry.first_seen_at if entry and entry.sha256 == sha256 else default

@@ -33,7 +33,9 @@ class LoadReport:
     """What one load did: ledger entries of the files it looked at, and rows landed per table."""
 
     entries: list[LedgerEntry] = field(default_factory=list)
+    loaded_now: list[LedgerEntry] = field(default_factory=list)
     unchanged: int = 0
+    newly_refused: list[LedgerEntry] = field(default_factory=list)
     rows_by_table: Counter[str] = field(default_factory=Counter)
 
     def count(self, status: str) -> int:
@@ -41,6 +43,8 @@ class LoadReport:
 
     @property
     def refused(self) -> list[LedgerEntry]:
+        """Every file that could not be loaded, including ones refused on earlier runs (they are
+        read again each run, so a new declaration or reader fix picks them up)."""
         return [e for e in self.entries if e.status not in (LOADED, DUPLICATE)]
 
 
@@ -57,8 +61,8 @@ def load_exports(
     parsed_by_channel: dict[str, list[ParsedExport]] = defaultdict(list)
     loaded_this_run: dict[str, str] = {}
     for index, (file, item) in enumerate(list_exports(exports), start=1):
-        if index % 200 == 0:
-            say(f"read {index} files")
+        if index % 100 == 0:
+            say(f"looked at {index} files")
         known = seen.unchanged(file.url, file.size_bytes, file.modified_at)
         if known:
             known.last_seen_at = now
@@ -77,7 +81,11 @@ def load_exports(
             _read_into(entry, data, file, parsed_by_channel, now)
             if entry.status == LOADED:
                 loaded_this_run[sha256] = file.relative_path
+                report.loaded_now.append(entry)
+            elif not seen.same_refusal(entry):
+                report.newly_refused.append(entry)
         report.entries.append(entry)
+    say(f"looked at {len(report.entries)} files")
     for channel, parsed in parsed_by_channel.items():
         say(f"loading {sum(p.table.num_rows for p in parsed)} {channel} rows")
         report.rows_by_table.update(_land(channel, parsed, warehouse, pipelines_dir))

@@ -31,10 +31,14 @@ def run_dbt(settings: Settings, command: str, *extra: str, progress: Callable[[s
 
 
 def _progress_callback(progress: Callable[[str], None]):
+    finished = 0
+
     def on_event(event) -> None:
+        nonlocal finished
         if event.info.name == "NodeFinished":
+            finished += 1
             node = event.data.node_info
-            progress(f"dbt {node.resource_type} {node.node_name}: {node.node_status}")
+            progress(f"dbt: {finished} nodes done, last {node.node_name} ({node.node_status})")
 
     return on_event
 

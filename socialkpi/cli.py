@@ -1,0 +1,261 @@
+"""`socialkpi`: the command line (DESIGN.md §4, contract).
+
+Exit codes: 0 success; 1 a step failed (one line says why, nothing was published); 2 the refresh
+or load completed but some files were quarantined or unrecognised (the others loaded; `socialkpi
+files --status quarantined` says what to do).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from pipelines.errors import STATUSES
+from pipelines.exports import ExportsFolderMissing
+from pipelines.load import LoadReport
+from socialkpi import steps
+from socialkpi.publish import PublishFailed, PublishResult, open_published, rollback
+from socialkpi.settings import Settings, load_settings
+from socialkpi.transform import BuildFailed
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+EXIT_FAILED, EXIT_FILES_REFUSED = 1, 2
+_KNOWN_FAILURES = (BuildFailed, PublishFailed, ExportsFolderMissing, duckdb.IOException)
+
+
+def _settings_options(command):
+    command = click.option(
+        "--warehouse",
+        envvar="SOCIALKPI_WAREHOUSE",
+        type=click.Path(dir_okay=False),
+        help="Warehouse file [env SOCIALKPI_WAREHOUSE; default ./warehouse/socialkpi.duckdb].",
+    )(command)
+    return click.option(
+        "--exports",
+        envvar="SOCIALKPI_EXPORTS",
+        help="Exports folder or fsspec URL [env SOCIALKPI_EXPORTS; default ./exports].",
+    )(command)
+
+
+def _one_line_errors(command):
+    """Failures reach the user as one line and an exit code, never as a traceback
+    (set SOCIALKPI_DEBUG=1 to see it)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except click.exceptions.Exit:
+            raise
+        except Exception as error:
+            if os.environ.get("SOCIALKPI_DEBUG"):
+                raise
+            known = isinstance(error, _KNOWN_FAILURES)
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            err.print(f"[red]error:[/red] {reason if known else f'{type(error).__name__}: {reason}'}")
+            raise SystemExit(EXIT_FAILED) from None
+
+    return wrapper
+
+
+class _Progress:
+    """Progress of long steps on stderr: a live line on a terminal; in logs (cron, CI) only the
+    step-level lines, not one per dbt node."""
+
+    def __init__(self) -> None:
+        self._status = err.status("starting") if err.is_terminal else None
+
+    def __enter__(self) -> _Progress:
+        if self._status:
+            self._status.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self._status:
+            self._status.stop()
+
+    def __call__(self, message: str) -> None:
+        if self._status:
+            self._status.update(message)
+        elif not message.startswith("dbt:"):
+            err.print(f"… {message}")
+
+
+@click.group()
+def main() -> None:
+    """socialkpi: social-media export files -> DuckDB KPI marts -> a published read-only copy."""
+
+
+@main.command()
+@_settings_options
+@_one_line_errors
+def refresh(exports: str | None, warehouse: str | None) -> None:
+    """Load new exports, build and test all models, publish the marts (the nightly job)."""
+    settings = load_settings(exports, warehouse)
+    started = time.monotonic()
+    with _Progress() as progress:
+        report, published = steps.refresh(settings, progress)
+    _print_load_summary(report)
+    _print_publish_summary(published)
+    out.print(f"refresh finished in {time.monotonic() - started:.1f} s")
+    _exit_if_refused(report)
+
+
+@main.command()
+@_settings_options
+@_one_line_errors
+def load(exports: str | None, warehouse: str | None) -> None:
+    """Load new and changed export files into the raw schemas and the file ledger."""
+    with _Progress() as progress:
+        report = steps.load(load_settings(exports, warehouse), progress)
+    _print_load_summary(report)
+    _exit_if_refused(report)
+
+
+@main.command()
+@_settings_options
+@_one_line_errors
+def build(exports: str | None, warehouse: str | None) -> None:
+    """Build staging models and marts with dbt, running every test and contract."""
+    with _Progress() as progress:
+        steps.build(load_settings(exports, warehouse), progress)
+    out.print("build passed: models built, all tests and contracts passed")
+
+
+@main.command()
+@_settings_options
+@click.option("--rollback", "roll_back", is_flag=True, help="Restore the previous published copy.")
+@_one_line_errors
+def publish(exports: str | None, warehouse: str | None, roll_back: bool) -> None:
+    """Copy the marts into the published read-only file (or roll back to the previous one)."""
+    settings = load_settings(exports, warehouse)
+    if roll_back:
+        out.print(f"restored the previous published copy at {rollback(settings)}")
+        return
+    _print_publish_summary(steps.publish(settings))
+
+
+@main.command(hidden=True)
+@_settings_options
+@_one_line_errors
+def parse(exports: str | None, warehouse: str | None) -> None:
+    """Write dbt's manifest (what Dagster reads its dbt assets from)."""
+    steps.parse(load_settings(exports, warehouse))
+
+
+@main.command()
+@_settings_options
+@click.option("--status", type=click.Choice(STATUSES), help="Only files with this status.")
+@_one_line_errors
+def files(exports: str | None, warehouse: str | None, status: str | None) -> None:
+    """The file ledger: every export file seen, what became of it, and why."""
+    settings = load_settings(exports, warehouse)
+    if not settings.warehouse.exists():
+        raise PublishFailed(f"no warehouse at {settings.warehouse} yet: run `socialkpi load` first")
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select relative_path, status, channel, account, snapshot_date, row_count, reason "
+            "from raw_ledger.export_files where ? is null or status = ? "
+            "order by last_seen_at desc, relative_path",
+            [status, status],
+        ).fetchall()
+    table = Table("file", "status", "channel", "account", "snapshot", "rows", "reason")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
+
+
+@main.command()
+@_settings_options
+@click.argument("query", required=False)
+@_one_line_errors
+def sql(exports: str | None, warehouse: str | None, query: str | None) -> None:
+    """Run QUERY on the published marts (read-only), or open an interactive shell."""
+    with open_published(load_settings(exports, warehouse)) as con:
+        if query:
+            _show(con, query)
+            return
+        out.print("socialkpi sql: read-only marts (schema `marts`); end statements with ';', Ctrl-D quits")
+        _shell(con)
+
+
+def _show(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    relation = con.sql(query)
+    if relation is not None:
+        relation.show(max_width=200, max_rows=200)
+
+
+def _shell(con: duckdb.DuckDBPyConnection) -> None:
+    buffer = ""
+    while True:
+        try:
+            line = input("marts> " if not buffer else "   ...> ")
+        except EOFError:
+            return
+        buffer += line + "\n"
+        if buffer.strip().endswith(";"):
+            try:
+                _show(con, buffer)
+            except duckdb.Error as error:
+                err.print(f"[red]{error}[/red]")
+            buffer = ""
+
+
+@main.command()
+@click.option(
+    "--exports",
+    envvar="SOCIALKPI_EXPORTS",
+    default="./exports",
+    show_default=True,
+    help="Folder to write the demo exports into.",
+)
+@click.option("--scale", type=click.Choice(["cern"]), default="cern", show_default=True)
+@_one_line_errors
+def demo(exports: str, scale: str) -> None:
+    """Write deterministic demo exports of a CERN-like team in the platforms' exact formats."""
+    from socialkpi.demo import write_demo_exports
+
+    written = write_demo_exports(Path(exports), scale)
+    out.print(f"wrote {len(written)} demo export files under {exports}")
+
+
+def _print_load_summary(report: LoadReport) -> None:
+    out.print(
+        f"files: {len(report.loaded_now)} loaded, {report.count('duplicate')} "
+        f"duplicate, {report.unchanged} unchanged, {report.count('quarantined')} quarantined, "
+        f"{report.count('unrecognised')} unrecognised"
+    )
+    for table, rows in sorted(report.rows_by_table.items()):
+        out.print(f"  {table}: +{rows} rows")
+    for entry in report.refused:
+        out.print(f"  [yellow]{entry.status}[/yellow] {entry.relative_path}: {entry.reason}")
+
+
+def _print_publish_summary(published: PublishResult) -> None:
+    out.print(f"published {published.path} ({published.size_bytes / 1e6:.1f} MB)")
+    for mart, rows in published.rows_by_mart.items():
+        out.print(f"  marts.{mart}: {rows} rows")
+
+
+def _exit_if_refused(report: LoadReport) -> None:
+    """Exit 2 when this run found a new problem file; a file refused before for the same reason is
+    listed again but does not fail every night until someone removes it."""
+    if report.newly_refused:
+        err.print(
+            f"[yellow]{len(report.newly_refused)} new file(s) could not be loaded; the others "
+            "were.[/yellow] See `socialkpi files --status quarantined` and `--status unrecognised`."
+        )
+        sys.exit(EXIT_FILES_REFUSED)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""The steps of a refresh as plain functions: the CLI calls them in a row, Dagster wraps each one
+as an asset. Neither owns them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pipelines.load import LoadReport, load_exports
+from socialkpi.publish import PublishResult, publish
+from socialkpi.settings import Settings
+from socialkpi.transform import run_dbt
+
+Progress = Callable[[str], None]
+
+
+def load(settings: Settings, progress: Progress | None = None) -> LoadReport:
+    return load_exports(settings.exports, settings.warehouse, settings.pipelines_dir, progress)
+
+
+def build(settings: Settings, progress: Progress | None = None) -> None:
+    """`dbt build`: models, contracts, unit tests and data tests; raises BuildFailed on any
+    error-severity failure, so nothing downstream publishes."""
+    run_dbt(settings, "build", progress=progress)
+
+
+def parse(settings: Settings) -> None:
+    """`dbt parse`: writes the manifest Dagster reads its dbt assets from."""
+    run_dbt(settings, "parse")
+
+
+def refresh(settings: Settings, progress: Progress | None = None) -> tuple[LoadReport, PublishResult]:
+    """The nightly job: load what is new, build and test everything, publish only if all passed."""
+    say = progress or (lambda _message: None)
+    report = load(settings, progress)
+    say("building and testing models (dbt build)")
+    build(settings, progress)
+    say("publishing the marts")
+    return report, publish(settings)
