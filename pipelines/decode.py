@@ -19,6 +19,7 @@ _BOMS = (
 )
 # How far down a header may sit below preamble lines (`sep=,`, a one-cell title line).
 _MAX_PREAMBLE_ROWS = 5
+_BINARY = "binary content (NUL bytes), not a CSV export: is it the right file? download it again"
 
 
 def decode_text(data: bytes) -> str:
@@ -28,6 +29,8 @@ def decode_text(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _decode(data[len(bom) :], encoding)
+    if b"\x00" in data[:65536]:  # text without a UTF-16 BOM never holds NUL bytes
+        raise UnreadableExport(_BINARY, UNRECOGNISED)
     return _decode(data, "utf-8")
 
 
@@ -42,10 +45,7 @@ def _decode(payload: bytes, encoding: str) -> str:
             UNRECOGNISED,
         ) from None
     if "\x00" in text:
-        raise UnreadableExport(
-            "binary content (NUL bytes) in what should be a CSV export; download it again",
-            UNRECOGNISED,
-        )
+        raise UnreadableExport(_BINARY, UNRECOGNISED)
     return text
 
 

@@ -76,7 +76,8 @@ def _parse_rows(text: str, layout: CsvLayout, recognition: Recognition) -> pa.Ta
     names = list(recognition.column_names)
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            # A final newline lets a header-only export (X omits the last newline) parse as 0 rows.
+            io.BytesIO((text if text.endswith("\n") else text + "\n").encode("utf-8")),
             read_options=pacsv.ReadOptions(skip_rows=layout.preamble_rows + 1, column_names=names),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(

@@ -26,8 +26,9 @@ from socialkpi.publish import PublishFailed, PublishResult, open_published, roll
 from socialkpi.settings import Settings, load_settings
 from socialkpi.transform import BuildFailed
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# soft_wrap: long paths and reasons stay on one line in logs and pipes (no wrapping at 80 columns).
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_FAILED, EXIT_FILES_REFUSED = 1, 2
 _KNOWN_FAILURES = (BuildFailed, PublishFailed, ExportsFolderMissing, duckdb.IOException)
 
@@ -168,9 +169,15 @@ def files(exports: str | None, warehouse: str | None, status: str | None) -> Non
             "order by last_seen_at desc, relative_path",
             [status, status],
         ).fetchall()
-    table = Table("file", "status", "channel", "account", "snapshot", "rows", "reason")
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+    columns = ("file", "status", "channel", "account", "snapshot", "rows", "reason")
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    if not out.is_terminal:  # piped or logged: one tab-separated line per file, for scripts
+        for line in [columns, *cells]:
+            out.print("\t".join(line), markup=False)
+        return
+    table = Table(*columns)
+    for line in cells:
+        table.add_row(*line)
     out.print(table)
 
 

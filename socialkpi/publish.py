@@ -102,18 +102,23 @@ def rollback(settings: Settings) -> Path:
 
 
 def open_published(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published marts that cannot read other files or install
-    anything: what `socialkpi sql` and the documented BI connections use."""
+    """A read-only connection to the published marts that cannot read other files, attach other
+    databases, install anything, or change those settings back: what `socialkpi sql` uses.
+
+    The copy is attached as catalog `socialkpi` because a file named marts.duckdb opened directly
+    becomes catalog `marts`, and `marts.twitter_posts` is then ambiguous between that catalog
+    and the schema `marts`.
+    """
     if not settings.published_marts.exists():
         raise PublishFailed(
             f"nothing published yet at {settings.published_marts}: run `socialkpi refresh` first"
         )
-    return duckdb.connect(
-        str(settings.published_marts),
-        read_only=True,
-        config={
-            "enable_external_access": False,
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-        },
+    con = duckdb.connect(
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     )
+    path = str(settings.published_marts).replace("'", "''")
+    con.execute(f"attach '{path}' as socialkpi (read_only)")
+    con.execute("use socialkpi.marts")
+    con.execute("set enable_external_access = false")
+    con.execute("set lock_configuration = true")
+    return con

@@ -1,0 +1,19 @@
+"""The one assembly point: exports -> raw (load) -> dbt models -> published copy."""
+
+import dagster as dg
+
+from orchestration.ingest import load_exports
+from orchestration.publish import published_marts_asset
+from orchestration.resources import build_resources
+from orchestration.schedules import nightly_schedule, refresh_job
+from orchestration.transform import social_dbt_assets
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(
+        assets=[load_exports, social_dbt_assets(), published_marts_asset()],
+        jobs=[refresh_job],
+        schedules=[nightly_schedule],
+        resources=build_resources(),
+    )

@@ -1,0 +1,80 @@
+"""Shared fixtures: real export samples, real warehouses in temporary folders, the dbt manifest."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from socialkpi.demo import write_demo_exports
+from socialkpi.settings import Settings, load_settings
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO.parent / "shared" / "samples"
+SOCIALKPI = str(Path(sys.executable).parent / "socialkpi")
+
+
+def require_samples() -> Path:
+    if not SAMPLES.is_dir():
+        pytest.skip(f"the real export samples are not here ({SAMPLES} is absent)")
+    return SAMPLES
+
+
+def run_cli(*args: str, settings: Settings | None = None, check: bool = False) -> subprocess.CompletedProcess:
+    """Run the installed `socialkpi` console script as a user would."""
+    location = ["--exports", settings.exports, "--warehouse", str(settings.warehouse)] if settings else []
+    env = {k: v for k, v in os.environ.items() if k != "SOCIALKPI_DEBUG"}
+    result = subprocess.run(
+        [SOCIALKPI, *args, *location], capture_output=True, text=True, env=env, timeout=600, check=False
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"socialkpi {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def mart_rows(warehouse: Path, mart: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        # Fully qualified: a published copy is catalog `marts`, which makes `marts.x` ambiguous.
+        (catalog,) = con.execute("select current_database()").fetchone()
+        return con.execute(f"select * from {catalog}.marts.{mart} order by all").fetchall()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Settings:
+    """An empty exports folder and a warehouse path of the test's own."""
+    (tmp_path / "exports").mkdir()
+    return load_settings(str(tmp_path / "exports"), tmp_path / "warehouse" / "socialkpi.duckdb")
+
+
+@pytest.fixture(scope="session")
+def demo_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo") / "exports"
+    write_demo_exports(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_refresh(tmp_path_factory: pytest.TempPathFactory, demo_exports: Path) -> Settings:
+    """One `socialkpi refresh` of the demo exports, shared by tests that only read its result."""
+    root = tmp_path_factory.mktemp("demo_refresh")
+    settings = load_settings(str(demo_exports), root / "warehouse" / "socialkpi.duckdb")
+    run_cli("refresh", settings=settings, check=True)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """Dagster reads its dbt assets from the manifest; write it once per session."""
+    run_cli("parse", check=True)
+    return REPO / "dbt_project" / "target" / "manifest.json"
+
+
+def copy_samples(names: list[str], target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(require_samples() / name, target / Path(name).name)

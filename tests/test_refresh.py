@@ -1,0 +1,173 @@
+"""`socialkpi` end to end on the command line: refresh, idempotence, bad files, the ledger, publish."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from socialkpi.settings import Settings
+from tests.conftest import mart_rows, run_cli
+
+MARTS = ("twitter_posts", "twitter_account_daily")
+
+
+def ledger(settings: Settings) -> dict[str, tuple[str, str | None]]:
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        rows = con.execute("select relative_path, status, reason from raw_ledger.export_files").fetchall()
+    return {path: (status, reason) for path, status, reason in rows}
+
+
+def test_the_demo_refresh_builds_every_mart_and_publishes_only_the_marts(demo_refresh):
+    for mart in MARTS:
+        assert len(mart_rows(demo_refresh.warehouse, mart)) > 100
+    with duckdb.connect(str(demo_refresh.published_marts), read_only=True) as con:
+        schemas = {s for (s,) in con.execute("select distinct table_schema from information_schema.tables").fetchall()}
+    assert schemas == {"marts"}
+
+
+def test_the_demo_has_both_accounts_every_generation_and_tweets_seen_in_several_snapshots(demo_refresh):
+    with duckdb.connect(str(demo_refresh.warehouse), read_only=True) as con:
+        accounts = con.execute("select account, count(distinct language) from marts.twitter_posts group by 1").fetchall()
+        formats = {f for (f,) in con.execute("select distinct _format from raw_twitter.tweets").fetchall()}
+        resnapshotted = con.execute("select count(*) from marts.twitter_posts where snapshot_count >= 3").fetchone()
+    assert sorted(accounts) == [("cern", 1), ("cern_fr", 1)]
+    assert formats == {"twitter.tweet_activity.gen_a", "twitter.tweet_activity.gen_b", "twitter.x_content"}
+    assert resnapshotted[0] > 100
+
+
+def test_a_later_download_with_larger_numbers_wins_over_earlier_snapshots(demo_refresh):
+    with duckdb.connect(str(demo_refresh.warehouse), read_only=True) as con:
+        wrong = con.execute(
+            """
+            select count(*) from marts.twitter_posts as posts
+            inner join staging.stg_twitter__tweet_snapshots as snaps using (account, post_id)
+            where snaps.snapshot_date > posts.snapshot_date or snaps.impressions > posts.impressions
+            """
+        ).fetchone()
+    assert wrong == (0,)
+
+
+def test_loading_the_same_folder_twice_changes_no_row_of_any_mart(workspace, demo_exports):
+    shutil.copytree(demo_exports / "twitter" / "cern_fr", Path(workspace.exports) / "cern_fr")
+    run_cli("refresh", settings=workspace, check=True)
+    before = {mart: mart_rows(workspace.warehouse, mart) for mart in MARTS}
+    second = run_cli("refresh", settings=workspace, check=True)
+    assert "0 loaded" in second.stdout
+    assert {mart: mart_rows(workspace.warehouse, mart) for mart in MARTS} == before
+    with duckdb.connect(str(workspace.warehouse), read_only=True) as con:
+        (raw_rows,) = con.execute("select count(*) from raw_twitter.tweets").fetchone()
+        (distinct_rows,) = con.execute(
+            "select count(*) from (select distinct _file_sha256, _row_number from raw_twitter.tweets)"
+        ).fetchone()
+    assert raw_rows == distinct_rows
+
+
+def test_an_identical_file_under_another_name_is_a_duplicate_loaded_once(workspace, demo_exports):
+    source = sorted((demo_exports / "twitter" / "cern").glob("tweet_activity_metrics_*"))[0]
+    (Path(workspace.exports) / "cern").mkdir()
+    shutil.copy(source, Path(workspace.exports) / "cern" / source.name)
+    shutil.copy(source, Path(workspace.exports) / "cern" / ("copy of " + source.name))
+    run_cli("load", settings=workspace, check=True)
+    statuses = sorted(status for status, _ in ledger(workspace).values())
+    assert statuses == ["duplicate", "loaded"]
+
+
+def test_a_broken_file_is_refused_with_a_reason_while_the_good_file_loads(workspace, demo_exports):
+    exports = Path(workspace.exports)
+    good = sorted((demo_exports / "twitter" / "cern").glob("daily_tweet_activity_metrics_*"))[0]
+    shutil.copy(good, exports / good.name)
+    (exports / "cern").mkdir()
+    (exports / "cern" / "tweets.csv").write_bytes(b"\x00\x9f\x92\x96 PK\x03\x04 not a csv" * 100)
+    (exports / "cern" / "contacts.csv").write_text("Name,Email\nAda,ada@example.org\n")
+
+    result = run_cli("refresh", settings=workspace)
+
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "2 new file(s) could not be loaded" in result.stderr
+    entries = ledger(workspace)
+    assert entries[good.name] == ("loaded", None)
+    assert entries["cern/tweets.csv"][0] == "unrecognised"
+    assert "binary" in entries["cern/tweets.csv"][1]
+    assert entries["cern/contacts.csv"][0] == "unrecognised"
+    assert "Name, Email" in entries["cern/contacts.csv"][1]
+    days_in_good_file = len(good.read_text().splitlines()) - 1
+    assert len(mart_rows(workspace.warehouse, "twitter_account_daily")) == days_in_good_file
+    files = run_cli("files", "--status", "unrecognised", settings=workspace, check=True)
+    assert "contacts.csv" in files.stdout and "tweets.csv" in files.stdout
+
+    again = run_cli("refresh", settings=workspace)
+    assert again.returncode == 0, "a file refused before for the same reason is not news"
+
+
+def test_a_missing_exports_folder_is_one_line_not_a_traceback(workspace):
+    result = run_cli("load", "--exports", str(Path(workspace.exports) / "nope"))
+    assert result.returncode == 1
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_publish_keeps_the_previous_copy_and_rollback_restores_it(workspace, demo_exports):
+    exports = Path(workspace.exports)
+    first, second = sorted((demo_exports / "twitter" / "cern").glob("tweet_activity_metrics_*2022*"))[:2]
+    shutil.copy(first, exports / first.name)
+    run_cli("refresh", settings=workspace, check=True)
+    posts_before = len(mart_rows(workspace.published_marts, "twitter_posts"))
+    shutil.copy(second, exports / second.name)
+    run_cli("refresh", settings=workspace, check=True)
+    posts_after = len(mart_rows(workspace.published_marts, "twitter_posts"))
+    assert posts_after > posts_before
+    assert len(mart_rows(workspace.previous_marts, "twitter_posts")) == posts_before
+
+    run_cli("publish", "--rollback", settings=workspace, check=True)
+    assert len(mart_rows(workspace.published_marts, "twitter_posts")) == posts_before
+
+
+def test_sql_reads_the_published_copy_and_cannot_write_or_read_other_files(demo_refresh):
+    ok = run_cli("sql", "select count(*) as n from marts.twitter_posts", settings=demo_refresh, check=True)
+    assert str(len(mart_rows(demo_refresh.warehouse, "twitter_posts"))) in ok.stdout
+    write = run_cli("sql", "create table marts.x as select 1", settings=demo_refresh)
+    assert write.returncode == 1 and "read-only" in write.stderr.lower()
+    escape = run_cli("sql", "select * from read_csv('/etc/hostname')", settings=demo_refresh)
+    assert escape.returncode == 1 and "disabled" in escape.stderr
+
+
+READER = """
+import sys, time, duckdb
+path, seconds = sys.argv[1], float(sys.argv[2])
+done, errors, end = 0, [], time.monotonic() + seconds
+while time.monotonic() < end:
+    try:
+        with duckdb.connect(path, read_only=True) as con:
+            con.execute("select count(*) from marts.marts.twitter_posts").fetchone()
+            time.sleep(0.05)  # hold the file open like a BI connection
+        done += 1
+    except Exception as error:
+        errors.append(str(error))
+print(done, len(errors), errors[:1])
+"""
+
+
+def test_the_published_copy_stays_readable_while_the_next_refresh_runs(workspace, demo_exports):
+    exports = Path(workspace.exports)
+    files = sorted((demo_exports / "twitter" / "cern").glob("*_2022*"))
+    shutil.copy(files[0], exports / files[0].name)
+    run_cli("refresh", settings=workspace, check=True)
+
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(workspace.published_marts), "30"], stdout=subprocess.PIPE, text=True
+    )
+    time.sleep(1)
+    for extra in files[1:4]:
+        shutil.copy(extra, exports / extra.name)
+    refresh = run_cli("refresh", settings=workspace)
+    done, errors = map(int, reader.communicate(timeout=60)[0].split()[:2])
+
+    assert refresh.returncode == 0, refresh.stderr
+    assert errors == 0
+    assert done > 10
