@@ -17,7 +17,9 @@ def published_marts_asset() -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
         description="warehouse/published/marts.duckdb: the read-only copy analysts and BI tools open.",
     )
-    def published_marts(context: dg.AssetExecutionContext, socialkpi: SocialKpiResource) -> dg.MaterializeResult:
+    def published_marts(
+        context: dg.AssetExecutionContext, socialkpi: SocialKpiResource
+    ) -> dg.MaterializeResult:
         result = steps.publish(socialkpi.settings())
         return dg.MaterializeResult(
             metadata={

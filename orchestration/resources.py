@@ -30,5 +30,7 @@ def build_resources() -> dict[str, object]:
             warehouse=os.environ.get(WAREHOUSE_ENV, "./warehouse/socialkpi.duckdb"),
         ),
         # The venv's own dbt, so runs work without an activated venv on PATH.
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")),
+        "dbt": DbtCliResource(
+            project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
+        ),
     }

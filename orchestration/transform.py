@@ -23,7 +23,9 @@ class SchemaKeyTranslator(DagsterDbtTranslator):
         node = manifest["nodes"].get(unique_id)
         if not node or node["resource_type"] not in ("model", "seed", "snapshot"):
             return spec
-        return spec.replace_attributes(key=dg.AssetKey([node["schema"], node["name"]]), group_name=node["schema"])
+        return spec.replace_attributes(
+            key=dg.AssetKey([node["schema"], node["name"]]), group_name=node["schema"]
+        )
 
 
 @cache

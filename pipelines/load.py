@@ -17,6 +17,7 @@ from pathlib import Path
 import dlt
 import duckdb
 import pyarrow as pa
+from dlt.sources.filesystem import FileItemDict
 
 from pipelines import ledger
 from pipelines.errors import DUPLICATE, LOADED, UnreadableExport
@@ -55,44 +56,57 @@ def load_exports(
     say = progress or (lambda _message: None)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(warehouse)) as con:
-        seen = ledger.read_ledger(con)
-    now = datetime.now(UTC)
-    report = LoadReport()
-    parsed_by_channel: dict[str, list[ParsedExport]] = defaultdict(list)
-    loaded_this_run: dict[str, str] = {}
+        run = _Run(seen=ledger.read_ledger(con), now=datetime.now(UTC))
     for index, (file, item) in enumerate(list_exports(exports), start=1):
         if index % 100 == 0:
             say(f"looked at {index} files")
-        known = seen.unchanged(file.url, file.size_bytes, file.modified_at)
-        if known:
-            known.last_seen_at = now
-            report.unchanged += 1
-            report.entries.append(known)
-            continue
+        run.look_at(file, item)
+    say(f"looked at {len(run.report.entries)} files")
+    for channel, parsed in run.parsed_by_channel.items():
+        say(f"loading {sum(p.table.num_rows for p in parsed)} {channel} rows")
+        run.report.rows_by_table.update(_land(channel, parsed, warehouse, pipelines_dir))
+    with duckdb.connect(str(warehouse)) as con:
+        ensure_raw_tables(con)
+        ledger.record(con, run.report.entries)
+    return run.report
+
+
+@dataclass
+class _Run:
+    """One load's state: what the ledger knew before, and what this run found."""
+
+    seen: ledger.LedgerView
+    now: datetime
+    report: LoadReport = field(default_factory=LoadReport)
+    parsed_by_channel: dict[str, list[ParsedExport]] = field(default_factory=lambda: defaultdict(list))
+    loaded_this_run: dict[str, str] = field(default_factory=dict)
+
+    def look_at(self, file: ExportFile, item: FileItemDict) -> None:
+        known = self.seen.unchanged(file.url, file.size_bytes, file.modified_at)
+        if known:  # same place, size and time as a file that loaded: not even read again
+            known.last_seen_at = self.now
+            self.report.unchanged += 1
+            self.report.entries.append(known)
+            return
         data = item.read_bytes()
         sha256 = hashlib.sha256(data).hexdigest()
-        entry = _new_entry(file, sha256, seen.first_seen(file.url, sha256, now), now)
-        original = seen.loaded_by_sha.get(sha256) or loaded_this_run.get(sha256)
+        entry = _new_entry(file, sha256, self.seen.first_seen(file.url, sha256, self.now), self.now)
+        original = self.seen.loaded_by_sha.get(sha256) or self.loaded_this_run.get(sha256)
         if original and original != file.relative_path:
             entry.status, entry.reason = DUPLICATE, f"same content as {original}, loaded once"
         elif original:
             entry.status, entry.reason = LOADED, "already loaded"
         else:
-            _read_into(entry, data, file, parsed_by_channel, now)
-            if entry.status == LOADED:
-                loaded_this_run[sha256] = file.relative_path
-                report.loaded_now.append(entry)
-            elif not seen.same_refusal(entry):
-                report.newly_refused.append(entry)
-        report.entries.append(entry)
-    say(f"looked at {len(report.entries)} files")
-    for channel, parsed in parsed_by_channel.items():
-        say(f"loading {sum(p.table.num_rows for p in parsed)} {channel} rows")
-        report.rows_by_table.update(_land(channel, parsed, warehouse, pipelines_dir))
-    with duckdb.connect(str(warehouse)) as con:
-        ensure_raw_tables(con)
-        ledger.record(con, report.entries)
-    return report
+            self._read(entry, data, file)
+        self.report.entries.append(entry)
+
+    def _read(self, entry: LedgerEntry, data: bytes, file: ExportFile) -> None:
+        _read_into(entry, data, file, self.parsed_by_channel, self.now)
+        if entry.status == LOADED:
+            self.loaded_this_run[entry.sha256] = file.relative_path
+            self.report.loaded_now.append(entry)
+        elif not self.seen.same_refusal(entry):
+            self.report.newly_refused.append(entry)
 
 
 def _new_entry(file: ExportFile, sha256: str, first_seen: datetime, now: datetime) -> LedgerEntry:

@@ -84,7 +84,9 @@ def _column_names(fmt: ExportFormat, header: tuple[str, ...]) -> tuple[str, ...]
     names: list[str] = []
     seen: Counter[str] = Counter()
     for index, cell in enumerate(header):
-        name = fmt.canonical_for(cell) or (f"extra_{slug(cell)}" if cell.strip() else f"extra_column_{index + 1}")
+        name = fmt.canonical_for(cell) or (
+            f"extra_{slug(cell)}" if cell.strip() else f"extra_column_{index + 1}"
+        )
         seen[name] += 1
         names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
     return tuple(names)

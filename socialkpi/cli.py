@@ -23,7 +23,7 @@ from pipelines.exports import ExportsFolderMissing
 from pipelines.load import LoadReport
 from socialkpi import steps
 from socialkpi.publish import PublishFailed, PublishResult, open_published, rollback
-from socialkpi.settings import Settings, load_settings
+from socialkpi.settings import load_settings
 from socialkpi.transform import BuildFailed
 
 # soft_wrap: long paths and reasons stay on one line in logs and pipes (no wrapping at 80 columns).

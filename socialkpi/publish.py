@@ -113,9 +113,7 @@ def open_published(settings: Settings) -> duckdb.DuckDBPyConnection:
         raise PublishFailed(
             f"nothing published yet at {settings.published_marts}: run `socialkpi refresh` first"
         )
-    con = duckdb.connect(
-        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-    )
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     path = str(settings.published_marts).replace("'", "''")
     con.execute(f"attach '{path}' as socialkpi (read_only)")
     con.execute("use socialkpi.marts")

@@ -8,7 +8,12 @@ import yaml
 from pipelines.errors import QUARANTINED, UNRECOGNISED, UnreadableExport
 from pipelines.formats import ALL_FORMATS, normalize_header
 from pipelines.recognise import recognise
-from socialkpi.demo.twitter import GEN_B_DAILY_HEADER, GEN_B_TWEET_HEADER, X_CONTENT_HEADER_2025, X_OVERVIEW_HEADER
+from socialkpi.demo.twitter import (
+    GEN_B_DAILY_HEADER,
+    GEN_B_TWEET_HEADER,
+    X_CONTENT_HEADER_2025,
+    X_OVERVIEW_HEADER,
+)
 from tests.conftest import REPO
 
 X_CONTENT_2026 = (
@@ -42,8 +47,18 @@ def test_every_x_shape_is_recognised_from_its_header_alone(header, expected):
 def test_a_french_per_tweet_header_maps_to_the_same_canonical_columns_and_says_french():
     english = recognise(tuple(GEN_B_TWEET_HEADER))
     french = recognise(
-        ("Identifiant du Tweet", "Permalien du Tweet", "Texte du Tweet", "heure", "impressions", "engagements",
-         "taux d'engagement", "Retweets", "réponses", "J'aime")
+        (
+            "Identifiant du Tweet",
+            "Permalien du Tweet",
+            "Texte du Tweet",
+            "heure",
+            "impressions",
+            "engagements",
+            "taux d'engagement",
+            "Retweets",
+            "réponses",
+            "J'aime",
+        )
     )
     assert french.format.name == english.format.name
     assert french.column_names == english.column_names[:10]

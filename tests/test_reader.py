@@ -11,6 +11,10 @@ from pipelines.reader import ExportFile, read_export
 from socialkpi.demo.twitter import X_OVERVIEW_HEADER
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
+TWEET_HEADER = (
+    '"Tweet id","Tweet permalink","Tweet text","time","impressions","engagements","retweets",'
+    '"replies","likes"'
+)
 OVERVIEW_ROW = '"Fri, Mar 21, 2025",1070,11,32,0,0,0,0,2,1,6,0,0,0'
 
 
@@ -41,9 +45,11 @@ def test_values_land_as_the_platform_wrote_them_with_lineage():
 
 
 def test_the_account_comes_from_the_file_name_when_x_writes_it_there_and_is_case_insensitive():
-    header = '"Tweet id","Tweet permalink","Tweet text","time","impressions","engagements","retweets","replies","likes"'
+    header = TWEET_HEADER
     row = '"1","u","hi","2021-12-31 15:59 +0000","104.0","4.0","0.0","0.0","2.0"'
-    parsed = read(f"{header}\n{row}\n".encode(), "misc/tweet_activity_metrics_CERN_FR_20211201_20220101_fr.csv")
+    parsed = read(
+        f"{header}\n{row}\n".encode(), "misc/tweet_activity_metrics_CERN_FR_20211201_20220101_fr.csv"
+    )
     assert parsed.provenance.account == "cern_fr"
     assert parsed.provenance.snapshot_date.isoformat() == "2022-01-01"
     assert parsed.provenance.language == "fr"
@@ -54,9 +60,14 @@ def test_a_utf8_bom_is_not_part_of_the_first_header():
 
 
 def test_multiline_quoted_text_stays_one_row():
-    header = '"Tweet id","Tweet permalink","Tweet text","time","impressions","engagements","retweets","replies","likes"'
-    row = '"1","u","line one\nline two, with ""quotes""","2021-12-31 15:59 +0000","104.0","4.0","0.0","0.0","2.0"'
-    table = read(f"{header}\n{row}\n".encode(), "cern/tweet_activity_metrics_CERN_20211201_20220101_en.csv").table
+    header = TWEET_HEADER
+    row = (
+        '"1","u","line one\nline two, with ""quotes""","2021-12-31 15:59 +0000",'
+        '"104.0","4.0","0.0","0.0","2.0"'
+    )
+    table = read(
+        f"{header}\n{row}\n".encode(), "cern/tweet_activity_metrics_CERN_20211201_20220101_en.csv"
+    ).table
     assert table.num_rows == 1
     assert table["text"][0].as_py() == 'line one\nline two, with "quotes"'
 
@@ -69,7 +80,11 @@ def test_multiline_quoted_text_stays_one_row():
         (bytes(range(128, 256)) * 20, UNRECOGNISED, "not readable as utf-8"),
         (",".join(X_OVERVIEW_HEADER).encode(), None, None),
         (overview('"Fri, Mar 21, 2025",1070,11,32,0,0,0,0,2,1,6,0,0'), QUARANTINED, "do not fit the header"),
-        (overview('"Fri, Mar 21, 2025",12abc,11,32,0,0,0,0,2,1,6,0,0,0'), QUARANTINED, "row 1, column impressions"),
+        (
+            overview('"Fri, Mar 21, 2025",12abc,11,32,0,0,0,0,2,1,6,0,0,0'),
+            QUARANTINED,
+            "row 1, column impressions",
+        ),
         (overview('"Fri, Mar 21, 2025",1.2.3,11,32,0,0,0,0,2,1,6,0,0,0'), QUARANTINED, "is not a number"),
         (overview("21/03/2025,1070,11,32,0,0,0,0,2,1,6,0,0,0"), QUARANTINED, "style this export never uses"),
         (overview(OVERVIEW_ROW, '"Thu, Mar 20, 2025,1303,40,85'), QUARANTINED, "truncated"),

@@ -26,15 +26,22 @@ def test_the_demo_refresh_builds_every_mart_and_publishes_only_the_marts(demo_re
     for mart in MARTS:
         assert len(mart_rows(demo_refresh.warehouse, mart)) > 100
     with duckdb.connect(str(demo_refresh.published_marts), read_only=True) as con:
-        schemas = {s for (s,) in con.execute("select distinct table_schema from information_schema.tables").fetchall()}
+        schemas = {
+            s
+            for (s,) in con.execute("select distinct table_schema from information_schema.tables").fetchall()
+        }
     assert schemas == {"marts"}
 
 
 def test_the_demo_has_both_accounts_every_generation_and_tweets_seen_in_several_snapshots(demo_refresh):
     with duckdb.connect(str(demo_refresh.warehouse), read_only=True) as con:
-        accounts = con.execute("select account, count(distinct language) from marts.twitter_posts group by 1").fetchall()
+        accounts = con.execute(
+            "select account, count(distinct language) from marts.twitter_posts group by 1"
+        ).fetchall()
         formats = {f for (f,) in con.execute("select distinct _format from raw_twitter.tweets").fetchall()}
-        resnapshotted = con.execute("select count(*) from marts.twitter_posts where snapshot_count >= 3").fetchone()
+        resnapshotted = con.execute(
+            "select count(*) from marts.twitter_posts where snapshot_count >= 3"
+        ).fetchone()
     assert sorted(accounts) == [("cern", 1), ("cern_fr", 1)]
     assert formats == {"twitter.tweet_activity.gen_a", "twitter.tweet_activity.gen_b", "twitter.x_content"}
     assert resnapshotted[0] > 100
@@ -160,7 +167,9 @@ def test_the_published_copy_stays_readable_while_the_next_refresh_runs(workspace
     run_cli("refresh", settings=workspace, check=True)
 
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(workspace.published_marts), "30"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", READER, str(workspace.published_marts), "30"],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     time.sleep(1)
     for extra in files[1:4]:
@@ -171,3 +180,21 @@ def test_the_published_copy_stays_readable_while_the_next_refresh_runs(workspace
     assert refresh.returncode == 0, refresh.stderr
     assert errors == 0
     assert done > 10
+
+
+def test_a_failed_check_leaves_the_published_copy_in_place_and_says_which(workspace, demo_exports):
+    from tests.test_dagster import write_impossible_day
+
+    exports = Path(workspace.exports)
+    good = sorted((demo_exports / "twitter" / "cern").glob("daily_tweet_activity_metrics_*"))[0]
+    shutil.copy(good, exports / good.name)
+    run_cli("refresh", settings=workspace, check=True)
+    published_before = workspace.published_marts.read_bytes()
+
+    write_impossible_day(exports)
+    result = run_cli("refresh", settings=workspace)
+
+    assert result.returncode == 1
+    assert "between_twitter_account_daily_engagement_rate" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert workspace.published_marts.read_bytes() == published_before

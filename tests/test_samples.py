@@ -53,14 +53,18 @@ def test_every_engagement_rate_equals_the_rate_x_wrote_in_the_export(samples_ref
 
 
 def test_tweet_ids_stay_exact_19_digit_strings(samples_refreshed):
-    assert query(samples_refreshed, "select count(*) from marts.twitter_posts where length(post_id) <> 19") == [(0,)]
+    assert query(
+        samples_refreshed, "select count(*) from marts.twitter_posts where length(post_id) <> 19"
+    ) == [(0,)]
     assert query(
         samples_refreshed, "select count(*) from marts.twitter_posts where post_id = '1476946213748543488'"
     ) == [(1,)]
 
 
 def test_sample_totals_reconcile_with_the_export_files(samples_refreshed):
-    ours = query(samples_refreshed, "select sum(impressions), sum(engagements) from marts.twitter_account_daily")
+    ours = query(
+        samples_refreshed, "select sum(impressions), sum(engagements) from marts.twitter_account_daily"
+    )
     theirs = query(
         samples_refreshed,
         f"select sum(Impressions), sum(Engagements) from read_csv('{samples_path(OVERVIEW)}')",

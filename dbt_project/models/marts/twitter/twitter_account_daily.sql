@@ -10,7 +10,7 @@ latest_download as (
     select *
     from day_snapshots
     qualify row_number() over (
-        partition by account, "date"
+        partition by account, date
         order by snapshot_date desc, ingested_at desc, source_file desc
     ) = 1
 ),
@@ -19,7 +19,7 @@ final as (
     select
         channel,
         account,
-        "date",
+        date,
         snapshot_date,
         posts_published,
         impressions,

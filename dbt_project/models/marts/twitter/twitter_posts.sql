@@ -43,11 +43,12 @@ joined as (
         latest.post_id,
         history.posted_at,
         history.posted_at_precision,
-        coalesce(latest.post_url, history.any_post_url,
+        coalesce(
+            latest.post_url, history.any_post_url,
             'https://x.com/' || latest.account || '/status/' || latest.post_id
         ) as post_url,
-        latest."text",
-        latest.export_language as "language",
+        latest.text,
+        latest.export_language as language,
         latest.snapshot_date,
         history.first_seen_date,
         history.snapshot_count,
@@ -80,10 +81,10 @@ with_kpis as (
         {{ safe_ratio('engagements', 'impressions') }} as engagement_rate,
         -- X exports do not say what a tweet contained; these are the clear signals it leaves.
         case
-            when "text" ilike '%pic.twitter.com/%' or media_views > 0 then 'photo'
-            when regexp_matches("text", 'https?://') then 'link'
+            when text ilike '%pic.twitter.com/%' or media_views > 0 then 'photo'
+            when regexp_matches(text, 'https?://') then 'link'
             else 'text'
-        end as "format"
+        end as format
     from joined
 ),
 
@@ -96,9 +97,9 @@ final as (
         posted_at_local,
         posted_at_precision,
         post_url,
-        "text",
-        "format",
-        "language",
+        text,
+        format,
+        language,
         snapshot_date,
         first_seen_date,
         snapshot_count,

@@ -18,7 +18,7 @@ typed as (
         ---------- ids and lineage
         'twitter' as channel,
         _account as account,
-        cast({{ to_utc_timestamp('"date"') }} as date) as "date",
+        cast({{ to_utc_timestamp('"date"') }} as date) as date,
         _snapshot_date as snapshot_date,
         _source_file as source_file,
         _format as export_format,
@@ -45,7 +45,7 @@ one_row_per_download as (
     select *
     from typed
     qualify row_number() over (
-        partition by account, "date", snapshot_date
+        partition by account, date, snapshot_date
         order by ingested_at desc, source_file desc
     ) = 1
 )

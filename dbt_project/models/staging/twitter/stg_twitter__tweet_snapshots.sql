@@ -28,7 +28,7 @@ typed as (
         _ingested_at as ingested_at,
         ---------- text
         {{ null_if_token('post_url') }} as post_url,
-        "text",
+        text,
         ---------- timestamps
         {{ to_utc_timestamp('posted_at') }} as posted_at,
         case
