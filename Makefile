@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 DEMO := demo
+DAGSTER_HOME := $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: install run test lint format validate dagster clean lock
@@ -40,16 +41,20 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/sqlfluff fix dbt_project --disable-progress-bar
 
-validate: install
+validate: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/socialkpi parse
-	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster definitions validate -w workspace.yaml
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster definitions validate -w workspace.yaml
+
+# A Dagster instance inside the repo's ignored folders, with the one-writer pool limit.
+$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp orchestration/dagster.yaml $@
 
 ## The Dagster UI on the demo warehouse (http://127.0.0.1:3000).
-dagster: install
-	mkdir -p .dagster_home && cp -n orchestration/dagster.yaml .dagster_home/dagster.yaml || true
+dagster: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/socialkpi parse
 	SOCIALKPI_EXPORTS=$(DEMO)/exports SOCIALKPI_WAREHOUSE=$(DEMO)/warehouse/socialkpi.duckdb \
-	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 clean:
 	rm -rf $(DEMO) warehouse .dagster_home dbt_project/target dbt_project/logs .pytest_cache

@@ -49,6 +49,12 @@ class LoadReport:
         return [e for e in self.entries if e.status not in (LOADED, DUPLICATE)]
 
 
+def pipelines_dir_for(warehouse: Path) -> Path:
+    """dlt's working state lives beside the warehouse it describes (never in ~/.dlt), so two
+    warehouses never share pending packages or schemas."""
+    return warehouse.parent / ".dlt_pipelines"
+
+
 def load_exports(
     exports: str, warehouse: Path, pipelines_dir: Path, progress: Progress | None = None
 ) -> LoadReport:

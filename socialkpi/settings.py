@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.load import pipelines_dir_for
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
@@ -34,8 +36,7 @@ class Settings:
 
     @property
     def pipelines_dir(self) -> Path:
-        """dlt's working state, beside the warehouse it describes (never in ~/.dlt)."""
-        return self.warehouse.parent / ".dlt_pipelines"
+        return pipelines_dir_for(self.warehouse)
 
 
 def load_settings(exports: str | None = None, warehouse: str | os.PathLike | None = None) -> Settings:
