@@ -51,22 +51,27 @@ def _decode(payload: bytes, encoding: str) -> str:
 
 @dataclass(frozen=True)
 class CsvLayout:
-    """Where the header is: `preamble_rows` rows come before it."""
+    """Where the header is: `preamble_rows` rows come before it, the last one-cell row of which
+    is the `title` (Meta daily series: "Facebook follows")."""
 
     header: tuple[str, ...]
     preamble_rows: int
+    title: str | None = None
 
 
 def find_header(text: str) -> CsvLayout:
     """The first row with two or more non-empty cells, after `sep=` and one-cell title lines."""
     reader = csv.reader(io.StringIO(text))
+    title = None
     try:
         for index, row in enumerate(reader):
             if index >= _MAX_PREAMBLE_ROWS:
                 break
-            cells = [cell.strip() for cell in row]
-            if len([cell for cell in cells if cell]) >= 2:
-                return CsvLayout(header=tuple(row), preamble_rows=index)
+            cells = [cell.strip() for cell in row if cell.strip()]
+            if len(cells) >= 2:
+                return CsvLayout(header=tuple(row), preamble_rows=index, title=title)
+            if cells and not cells[0].lower().startswith("sep="):
+                title = cells[0]
     except csv.Error as error:
         raise UnreadableExport(f"not a CSV file ({error})", UNRECOGNISED) from None
     raise UnreadableExport("no header row found in the first lines; not a CSV export", UNRECOGNISED)

@@ -17,6 +17,7 @@ from pathlib import Path
 import dlt
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from dlt.sources.filesystem import FileItemDict
 
 from pipelines import ledger
@@ -143,17 +144,25 @@ def _read_into(
     now: datetime,
 ) -> None:
     try:
-        parsed = read_export(data, file, entry.sha256, now)
+        parts = read_export(data, file, entry.sha256, now)
     except UnreadableExport as refusal:
         entry.status, entry.reason = refusal.status, refusal.reason
         return
-    fmt, provenance = parsed.format, parsed.provenance
-    entry.channel, entry.kind, entry.account = fmt.channel, fmt.name, provenance.account
-    entry.snapshot_date, entry.language = provenance.snapshot_date, provenance.language
-    entry.row_count = parsed.table.num_rows
-    if parsed.unknown_headers:
-        entry.reason = f"kept unknown columns in raw: {', '.join(parsed.unknown_headers)}"
-    parsed_by_channel[fmt.channel].append(parsed)
+    first = parts[0].provenance
+    entry.channel = _joined(p.format.channel for p in parts)
+    entry.kind = _joined(p.format.name for p in parts)
+    entry.account = _joined(a for p in parts for a in pc.unique(p.table["_account"]).to_pylist() if a)
+    entry.snapshot_date, entry.language = first.snapshot_date, first.language
+    entry.row_count = sum(p.table.num_rows for p in parts)
+    unknown = [h for p in parts for h in p.unknown_headers]
+    if unknown:
+        entry.reason = f"kept unknown columns in raw: {', '.join(dict.fromkeys(unknown))}"
+    for part in parts:
+        parsed_by_channel[part.format.channel].append(part)
+
+
+def _joined(values) -> str:
+    return "+".join(dict.fromkeys(values)) or None
 
 
 def _land(channel: str, parsed: list[ParsedExport], warehouse: Path, pipelines_dir: Path) -> Counter[str]:

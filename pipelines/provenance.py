@@ -17,7 +17,7 @@ from pipelines.formats import ExportFormat
 
 @dataclass(frozen=True)
 class Provenance:
-    account: str
+    account: str | None  # None only when each row names its account (ExportFormat.account_column)
     snapshot_date: date
     window_start: date | None
     window_end: date | None
@@ -31,7 +31,7 @@ def resolve(
     match = fmt.file_name_pattern.search(file_name) if fmt.file_name_pattern else None
     groups = {k: v for k, v in (match.groupdict() if match else {}).items() if v}
     account = groups.get("account") or _folder_account(relative_path)
-    if not account:
+    if not account and not fmt.account_column:
         raise UnreadableExport(
             f"{fmt.description} files do not name the account; put the file in a folder named "
             "after the account (for example exports/<account>/" + file_name + ")",
@@ -42,7 +42,7 @@ def resolve(
     return Provenance(
         # Handles and page names are case-insensitive keys: `CERN_FR` in a file name and a
         # `cern_fr` folder are the same account.
-        account=account.strip().lower(),
+        account=normalize_account(account) if account else None,
         snapshot_date=window_end or modified_at.date(),
         window_start=window_start,
         window_end=window_end,
@@ -50,13 +50,25 @@ def resolve(
     )
 
 
+def normalize_account(name: str) -> str:
+    return name.strip().lower()
+
+
 def _folder_account(relative_path: str) -> str | None:
     folder = posixpath.basename(posixpath.dirname(relative_path))
     return folder or None
 
 
+# Window dates in file names: 20220101 (X), 2025-03-22 (X, YouTube), Sep-30-2025 (Meta).
+_WINDOW_DATE_STYLES = ("%Y%m%d", "%Y-%m-%d", "%b-%d-%Y")
+
+
 def _parse_day(value: str | None) -> date | None:
     if not value:
         return None
-    digits = value.replace("-", "")
-    return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    for style in _WINDOW_DATE_STYLES:
+        try:
+            return datetime.strptime(value, style).date()
+        except ValueError:
+            continue
+    return None

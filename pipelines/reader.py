@@ -18,10 +18,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from pipelines.containers import unpack
 from pipelines.decode import CsvLayout, decode_text, find_header
 from pipelines.errors import QUARANTINED, UnreadableExport
 from pipelines.formats import ALL_FORMATS, ExportFormat
-from pipelines.formats.spec import COUNT, RATE, TIMESTAMP
+from pipelines.formats.spec import COUNT, DURATION, PERCENT, RATE, TIMESTAMP
 from pipelines.provenance import Provenance, resolve
 from pipelines.recognise import Recognition, recognise
 
@@ -29,6 +30,7 @@ from pipelines.recognise import Recognition, recognise
 # rates as fractions, possibly in exponent notation. A decimal comma ("1,5") is not accepted here:
 # silently reading it as 15 would be worse than asking.
 _NUMBER = r"^\s*-?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?([eE][-+]?\d+)?\s*$"
+_DURATION = r"^\s*\d+:[0-5]\d:[0-5]\d\s*$"
 _LINEAGE_TYPES = {
     "_source_file": pa.string(),
     "_file_sha256": pa.string(),
@@ -59,17 +61,47 @@ class ParsedExport:
     unknown_headers: tuple[str, ...]
 
 
-def read_export(data: bytes, file: ExportFile, sha256: str, ingested_at: datetime) -> ParsedExport:
-    """Parse one export, or raise UnreadableExport with a reason a person can act on."""
+def read_export(data: bytes, file: ExportFile, sha256: str, ingested_at: datetime) -> list[ParsedExport]:
+    """Parse one export file (every file inside it, for a ZIP), or raise UnreadableExport with a
+    reason a person can act on. A ZIP loads whole or not at all."""
+    members = unpack(data)
+    parsed = []
+    for member in members:
+        source = f"{file.relative_path}::{member.name}" if member.name else file.relative_path
+        try:
+            parsed.append(_read_one(member.data, file, source, sha256, ingested_at))
+        except UnreadableExport as refusal:
+            if member.name:
+                raise UnreadableExport(
+                    f"{member.name} in the archive: {refusal.reason}", refusal.status
+                ) from None
+            raise
+    return parsed
+
+
+def _read_one(data: bytes, file: ExportFile, source: str, sha256: str, ingested_at: datetime) -> ParsedExport:
     text = decode_text(data)
     layout = find_header(text)
     recognition = recognise(layout.header)
-    provenance = resolve(recognition.format, file.relative_path, file.modified_at, recognition.language)
-    table = _parse_rows(text, layout, recognition)
+    fmt = recognition.format
+    provenance = resolve(fmt, file.relative_path, file.modified_at, recognition.language)
+    table = _parse_rows(_without_trailer(text, fmt), layout, recognition)
+    if fmt.title_column:
+        table = table.append_column(fmt.title_column, pa.array([layout.title] * table.num_rows, pa.string()))
     _validate(table, recognition)
-    table = _conform(table, recognition.format)
-    table = _with_lineage(table, file, sha256, provenance, recognition.format, ingested_at)
-    return ParsedExport(recognition.format, provenance, table, recognition.unknown_headers)
+    table = _conform(table, fmt)
+    table = _with_lineage(table, source, sha256, provenance, fmt, ingested_at)
+    return ParsedExport(fmt, provenance, table, recognition.unknown_headers)
+
+
+def _without_trailer(text: str, fmt: ExportFormat) -> str:
+    """Drop the rows a platform appends after the data (YouTube: "Showing top 500 results")."""
+    if not fmt.trailer_pattern:
+        return text
+    lines = text.rstrip("\r\n").split("\n")
+    while lines and (not lines[-1].strip() or fmt.trailer_pattern.match(lines[-1].strip().strip('"'))):
+        lines.pop()
+    return "\n".join(lines) + "\n"
 
 
 def _parse_rows(text: str, layout: CsvLayout, recognition: Recognition) -> pa.Table:
@@ -78,7 +110,9 @@ def _parse_rows(text: str, layout: CsvLayout, recognition: Recognition) -> pa.Ta
         table = pacsv.read_csv(
             # A final newline lets a header-only export (X omits the last newline) parse as 0 rows.
             io.BytesIO((text if text.endswith("\n") else text + "\n").encode("utf-8")),
-            read_options=pacsv.ReadOptions(skip_rows=layout.preamble_rows + 1, column_names=names),
+            read_options=pacsv.ReadOptions(
+                skip_rows=layout.preamble_rows + 1 + recognition.format.description_rows, column_names=names
+            ),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -106,27 +140,29 @@ def _all_blank(column: pa.ChunkedArray) -> bool:
 
 def _validate(table: pa.Table, recognition: Recognition) -> None:
     fmt = recognition.format
-    for name in fmt.columns_of_kind(COUNT, RATE):
-        if name in table.column_names:
-            _check_numbers(table[name], name, fmt)
-    for name in fmt.columns_of_kind(TIMESTAMP):
-        if name in table.column_names:
-            _check_timestamps(table[name], name, fmt)
+    present = set(table.column_names)
+    for name in present.intersection(fmt.columns_of_kind(COUNT, RATE, PERCENT)):
+        _check_pattern(table[name], name, fmt, _NUMBER, "is not a number")
+    for name in present.intersection(fmt.columns_of_kind(DURATION)):
+        _check_pattern(table[name], name, fmt, _DURATION, "is not a duration (H:MM:SS)")
+    for name in present.intersection(fmt.columns_of_kind(TIMESTAMP)):
+        _check_timestamps(table[name], name, fmt)
 
 
-def _check_numbers(column: pa.ChunkedArray, name: str, fmt: ExportFormat) -> None:
+def _check_pattern(column: pa.ChunkedArray, name: str, fmt: ExportFormat, pattern: str, problem: str) -> None:
     ok = pc.or_(
         pc.is_in(pc.utf8_trim_whitespace(column), value_set=pa.array(sorted(fmt.null_tokens))),
-        pc.match_substring_regex(column, _NUMBER),
+        pc.match_substring_regex(column, pattern),
     )
     bad_index = pc.index(ok, False).as_py()
     if bad_index >= 0:
-        _refuse(column, bad_index, name, "is not a number")
+        _refuse(column, bad_index, name, problem)
 
 
 def _check_timestamps(column: pa.ChunkedArray, name: str, fmt: ExportFormat) -> None:
+    allowed = fmt.null_tokens | fmt.total_labels
     for value in pc.unique(column).to_pylist():
-        if value.strip() in fmt.null_tokens or _parses(value.strip(), fmt.timestamp_styles):
+        if value.strip() in allowed or _parses(value.strip(), fmt.timestamp_styles):
             continue
         _refuse(column, pc.index(column, value).as_py(), name, "is a date in a style this export never uses")
 
@@ -171,7 +207,7 @@ def _conform(table: pa.Table, fmt: ExportFormat) -> pa.Table:
 
 def _with_lineage(
     table: pa.Table,
-    file: ExportFile,
+    source: str,
     sha256: str,
     provenance: Provenance,
     fmt: ExportFormat,
@@ -179,7 +215,7 @@ def _with_lineage(
 ) -> pa.Table:
     rows = table.num_rows
     values = {
-        "_source_file": file.relative_path,
+        "_source_file": source,
         "_file_sha256": sha256,
         "_row_number": None,
         "_account": provenance.account,
@@ -191,10 +227,26 @@ def _with_lineage(
     for name, value in values.items():
         if name == "_row_number":
             array = pa.array(range(1, rows + 1), pa.int64())
+        elif name == "_account" and fmt.account_column:
+            array = _row_accounts(table[fmt.account_column], provenance.account)
         else:
             array = pa.array([value] * rows, _LINEAGE_TYPES[name])
         table = table.append_column(name, array)
     return table
+
+
+def _row_accounts(names: pa.ChunkedArray, fallback: str | None) -> pa.Array:
+    """The account each row names (lower case), else the file's account from name or folder."""
+    folded = pc.utf8_lower(pc.utf8_trim_whitespace(names))
+    named = pc.if_else(pc.equal(folded, ""), pa.scalar(None, pa.string()), folded)
+    accounts = pc.fill_null(named, pa.scalar(fallback, pa.string())).combine_chunks()
+    if accounts.null_count:
+        raise UnreadableExport(
+            "some rows do not name their account and the file is not in a folder named after it; "
+            "put it in exports/<account>/",
+            QUARANTINED,
+        )
+    return accounts
 
 
 def lineage_types() -> dict[str, pa.DataType]:

@@ -20,7 +20,8 @@ OVERVIEW_ROW = '"Fri, Mar 21, 2025",1070,11,32,0,0,0,0,2,1,6,0,0,0'
 
 def read(content: bytes, path: str = "cern/account_overview_analytics.csv"):
     file = ExportFile(relative_path=path, url=f"file:///x/{path}", size_bytes=len(content), modified_at=NOW)
-    return read_export(content, file, "sha", NOW)
+    (parsed,) = read_export(content, file, "sha", NOW)
+    return parsed
 
 
 def overview(*rows: str, header: list[str] = X_OVERVIEW_HEADER) -> bytes:

@@ -46,6 +46,34 @@
     cast({{ numerator }} as double) / nullif({{ denominator }}, 0)
 {%- endmacro %}
 
+{#- A timestamp Meta wrote in the Page's local time (no zone in the export), as UTC. -#}
+{% macro local_export_time_to_utc(column) -%}
+    ({{ to_utc_timestamp(column) }} at time zone '{{ var("local_timezone") }}') at time zone 'UTC'
+{%- endmacro %}
+
+{#- A percent as the platform writes it ("3.51" meaning 3.51 %) as a fraction (0.0351). -#}
+{% macro percent_to_fraction(column) -%}
+    {{ to_fraction(column) }} / 100.0
+{%- endmacro %}
+
+{#- "H:MM:SS" as seconds. -#}
+{% macro duration_to_seconds(column) -%}
+    (
+        cast(split_part({{ null_if_token(column) }}, ':', 1) as bigint) * 3600
+        + cast(split_part({{ null_if_token(column) }}, ':', 2) as bigint) * 60
+        + cast(split_part({{ null_if_token(column) }}, ':', 3) as bigint)
+    )
+{%- endmacro %}
+
+{#- True for the totals row a platform puts among the data rows. -#}
+{% macro is_total_row(column) -%}
+    coalesce(trim({{ column }}) in (
+        {%- for label in var('total_row_labels') -%}
+            '{{ label }}'{{ ", " if not loop.last }}
+        {%- endfor -%}
+    ), false)
+{%- endmacro %}
+
 {#- A UTC timestamp as wall-clock time in the team's time zone. -#}
 {% macro to_local_time(utc_timestamp) -%}
     ({{ utc_timestamp }} at time zone 'UTC') at time zone '{{ var("local_timezone") }}'

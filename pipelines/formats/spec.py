@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 TEXT = "text"
 ID = "id"
 COUNT = "count"
-RATE = "rate"
+RATE = "rate"  # a fraction, 0.0384
+PERCENT = "percent"  # a percent, 3.51 meaning 3.51% (YouTube CTR); staging divides by 100
+DURATION = "duration"  # H:MM:SS (YouTube average view duration)
 TIMESTAMP = "timestamp"
 
 
@@ -32,7 +34,7 @@ def normalize_header(name: str) -> str:
     return " ".join(folded.casefold().split())
 
 
-LANGUAGES = ("en", "fr")
+LANGUAGES = ("en", "fr", "de")
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,12 @@ class Column:
     canonical: str
     en: tuple[str, ...] = ()
     fr: tuple[str, ...] = ()
+    de: tuple[str, ...] = ()
     kind: str = TEXT
     required: bool = False
 
     def spellings(self) -> dict[str, tuple[str, ...]]:
-        return {"en": self.en, "fr": self.fr}
+        return {"en": self.en, "fr": self.fr, "de": self.de}
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,19 @@ class ExportFormat:
         null_tokens: cell values that mean "no value" in this shape (X writes `-` for promoted
             metrics of accounts that bought no ads).
         timestamp_styles: strptime patterns the timestamp columns may use.
-        file_name_pattern: a regex on the file name with optional named groups `account`,
-            `window_start`, `window_end` (YYYYMMDD or YYYY-MM-DD) and `language`.
+        file_name_pattern: a regex on the file name (for a file inside a ZIP, the ZIP's name)
+            with optional named groups `account`, `window_start`, `window_end` (YYYYMMDD or
+            YYYY-MM-DD) and `language`.
+        title_column: where a one-cell title line above the header goes (Meta daily series
+            write the metric's name there: "Facebook follows").
+        trailer_pattern: a regex for rows the platform appends after the data ("Showing top
+            500 results"); they are not data and are dropped before parsing.
+        description_rows: rows between the header and the data that describe the columns
+            (legacy Facebook Insights).
+        account_column: the column naming the account on each row (Meta `Page name`,
+            `Account username`); the file name and folder are then only a fallback.
+        total_labels: first-cell values of a totals row the platform puts among the data
+            (YouTube `Total`, German `Gesamt`): landed in raw, used to reconcile, never a data row.
     """
 
     name: str
@@ -77,6 +91,11 @@ class ExportFormat:
     timestamp_styles: tuple[str, ...] = ()
     file_name_pattern: re.Pattern[str] | None = None
     description: str = ""
+    title_column: str | None = None
+    trailer_pattern: re.Pattern[str] | None = None
+    description_rows: int = 0
+    account_column: str | None = None
+    total_labels: frozenset[str] = frozenset()
     _alias_index: dict[str, tuple[str, frozenset[str]]] = field(
         default=None, init=False, repr=False, compare=False
     )

@@ -5,14 +5,12 @@ snapshots as (
     select * from {{ ref('stg_twitter__tweet_snapshots') }}
 ),
 
--- Across downloads: the first day we saw the tweet, how many downloads saw it, and the most
--- precise posting time any of them gave (X Content exports know the day only).
-history as (
+-- The most precise posting time any download gave (X Content exports know the day only),
+-- and a permalink when the latest export has none.
+posting_time as (
     select
         account,
         post_id,
-        min(snapshot_date) as first_seen_date,
-        count(*) as snapshot_count,
         coalesce(
             max(posted_at) filter (where posted_at_precision = 'minute'),
             max(posted_at)
@@ -28,12 +26,7 @@ history as (
 ),
 
 latest as (
-    select *
-    from snapshots
-    qualify row_number() over (
-        partition by account, post_id
-        order by snapshot_date desc, ingested_at desc
-    ) = 1
+    {{ latest_snapshot('snapshots', ['account', 'post_id']) }}
 ),
 
 joined as (
@@ -41,17 +34,17 @@ joined as (
         latest.channel,
         latest.account,
         latest.post_id,
-        history.posted_at,
-        history.posted_at_precision,
+        posting_time.posted_at,
+        posting_time.posted_at_precision,
         coalesce(
-            latest.post_url, history.any_post_url,
+            latest.post_url, posting_time.any_post_url,
             'https://x.com/' || latest.account || '/status/' || latest.post_id
         ) as post_url,
         latest.text,
         latest.export_language as language,
         latest.snapshot_date,
-        history.first_seen_date,
-        history.snapshot_count,
+        latest.first_seen_date,
+        latest.snapshot_count,
         latest.impressions,
         latest.engagements,
         latest.likes,
@@ -70,8 +63,8 @@ joined as (
         latest.promoted_impressions,
         latest.promoted_engagements
     from latest
-    inner join history
-        on latest.account = history.account and latest.post_id = history.post_id
+    inner join posting_time
+        on latest.account = posting_time.account and latest.post_id = posting_time.post_id
 ),
 
 with_kpis as (

@@ -2,15 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw_twitter', 'account_daily') }}
-),
-
-one_copy_per_file_row as (
-    select *
-    from source
-    qualify row_number() over (
-        partition by _file_sha256, _row_number order by _ingested_at desc
-    ) = 1
+    {{ one_copy_per_file_row(source('raw_twitter', 'account_daily')) }}
 ),
 
 typed as (
@@ -38,16 +30,11 @@ typed as (
         {{ to_count('shares') }} as shares,
         {{ to_count('video_views') }} as video_views,
         {{ to_count('media_views') }} as media_views
-    from one_copy_per_file_row
+    from source
 ),
 
 one_row_per_download as (
-    select *
-    from typed
-    qualify row_number() over (
-        partition by account, date, snapshot_date
-        order by ingested_at desc, source_file desc
-    ) = 1
+    {{ one_row_per_snapshot('typed', ['account', 'date']) }}
 )
 
 select * from one_row_per_download

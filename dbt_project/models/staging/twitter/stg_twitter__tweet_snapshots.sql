@@ -2,17 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw_twitter', 'tweets') }}
-),
-
--- A run killed between landing rows and writing the ledger may land a file twice; rows of the
--- same file content and row number are the same row.
-one_copy_per_file_row as (
-    select *
-    from source
-    qualify row_number() over (
-        partition by _file_sha256, _row_number order by _ingested_at desc
-    ) = 1
+    {{ one_copy_per_file_row(source('raw_twitter', 'tweets')) }}
 ),
 
 typed as (
@@ -56,18 +46,11 @@ typed as (
         {{ to_count('shares') }} as shares,
         {{ to_count('promoted_impressions') }} as promoted_impressions,
         {{ to_count('promoted_engagements') }} as promoted_engagements
-    from one_copy_per_file_row
+    from source
 ),
 
--- Two downloads with the same snapshot date (overlapping windows ending the same day) say the
--- same thing; keep the one loaded last.
 one_row_per_snapshot as (
-    select *
-    from typed
-    qualify row_number() over (
-        partition by account, post_id, snapshot_date
-        order by ingested_at desc, source_file desc
-    ) = 1
+    {{ one_row_per_snapshot('typed', ['account', 'post_id']) }}
 )
 
 select * from one_row_per_snapshot

@@ -1,0 +1,39 @@
+-- One row per Facebook post: its latest lifetime metrics.
+with
+
+latest as (
+    {{ latest_snapshot(ref('stg_facebook__post_snapshots'), ['account', 'post_id']) }}
+),
+
+final as (
+    select
+        channel,
+        account,
+        post_id,
+        posted_at,
+        {{ to_local_time('posted_at') }} as posted_at_local,
+        post_url,
+        text,
+        {{ post_format('post_type', 'text') }} as format,
+        post_type,
+        snapshot_date,
+        first_seen_date,
+        snapshot_count,
+        reach,
+        views,
+        impressions,
+        reactions,
+        comments,
+        shares,
+        link_clicks,
+        video_views_3s,
+        cast(
+            coalesce(reactions, 0) + coalesce(comments, 0) + coalesce(shares, 0) as bigint
+        ) as interactions,
+        {{ safe_ratio(
+            'coalesce(reactions, 0) + coalesce(comments, 0) + coalesce(shares, 0)', 'reach'
+        ) }} as engagement_rate
+    from latest
+)
+
+select * from final

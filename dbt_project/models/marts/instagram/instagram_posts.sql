@@ -1,0 +1,45 @@
+-- One row per Instagram post (stories are in instagram_stories): its latest lifetime metrics.
+with
+
+media as (
+    select * from {{ ref('stg_instagram__media_snapshots') }}
+    where not is_story
+),
+
+latest as (
+    {{ latest_snapshot('media', ['account', 'post_id']) }}
+),
+
+final as (
+    select
+        channel,
+        account,
+        post_id,
+        posted_at,
+        {{ to_local_time('posted_at') }} as posted_at_local,
+        post_url,
+        text,
+        {{ post_format('post_type', 'text') }} as format,
+        post_type,
+        snapshot_date,
+        first_seen_date,
+        snapshot_count,
+        reach,
+        views,
+        likes,
+        comments,
+        shares,
+        saves,
+        follows,
+        cast(
+            coalesce(likes, 0) + coalesce(comments, 0) + coalesce(shares, 0) + coalesce(saves, 0)
+            as bigint
+        ) as interactions,
+        {{ safe_ratio(
+            'coalesce(likes, 0) + coalesce(comments, 0) + coalesce(shares, 0) + coalesce(saves, 0)',
+            'reach'
+        ) }} as engagement_rate
+    from latest
+)
+
+select * from final

@@ -1,0 +1,41 @@
+-- One row per YouTube video: its latest lifetime metrics.
+with
+
+latest as (
+    {{ latest_snapshot(ref('stg_youtube__video_snapshots'), ['account', 'video_id']) }}
+),
+
+final as (
+    select
+        channel,
+        account,
+        video_id as post_id,
+        cast(published_date as timestamp) as posted_at,
+        cast(published_date as timestamp) as posted_at_local,
+        'https://www.youtube.com/watch?v=' || video_id as post_url,
+        video_title as text,
+        'video' as format,
+        snapshot_date,
+        first_seen_date,
+        snapshot_count,
+        duration_seconds,
+        views,
+        likes,
+        comments,
+        shares,
+        watch_time_hours,
+        subscribers_net,
+        impressions,
+        impressions_ctr,
+        average_view_duration_seconds,
+        -- Null, not 0, when the export carried none of likes, comments and shares.
+        case
+            when coalesce(likes, comments, shares) is not null
+                then {{ safe_ratio(
+                    'coalesce(likes, 0) + coalesce(comments, 0) + coalesce(shares, 0)', 'views'
+                ) }}
+        end as engagement_rate
+    from latest
+)
+
+select * from final

@@ -1,0 +1,44 @@
+-- One row per Facebook post per snapshot date: its lifetime metrics as one download said.
+with
+
+source as (
+    {{ one_copy_per_file_row(source('raw_facebook', 'posts')) }}
+),
+
+typed as (
+    select
+        ---------- ids and lineage
+        'facebook' as channel,
+        _account as account,
+        trim(post_id) as post_id,
+        trim(page_id) as page_id,
+        _snapshot_date as snapshot_date,
+        _source_file as source_file,
+        _format as export_format,
+        _ingested_at as ingested_at,
+        ---------- text
+        coalesce({{ null_if_token('description') }}, {{ null_if_token('title') }}) as text,
+        {{ null_if_token('post_url') }} as post_url,
+        {{ null_if_token('post_type') }} as post_type,
+        ---------- timestamps
+        {{ local_export_time_to_utc('posted_at') }} as posted_at,
+        ---------- counts
+        {{ to_count('reach') }} as reach,
+        {{ to_count('views') }} as views,
+        {{ to_count('impressions') }} as impressions,
+        {{ to_count('reactions') }} as reactions,
+        {{ to_count('comments') }} as comments,
+        {{ to_count('shares') }} as shares,
+        {{ to_count('link_clicks') }} as link_clicks,
+        {{ to_count('total_clicks') }} as total_clicks,
+        {{ to_count('video_views_3s') }} as video_views_3s,
+        {{ to_count('video_views_1min') }} as video_views_1min,
+        {{ to_count('duration_seconds') }} as duration_seconds
+    from source
+),
+
+one_row_per_snapshot as (
+    {{ one_row_per_snapshot('typed', ['account', 'post_id']) }}
+)
+
+select * from one_row_per_snapshot

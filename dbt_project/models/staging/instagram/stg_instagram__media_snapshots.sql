@@ -1,0 +1,52 @@
+-- One row per Instagram post or story per snapshot date.
+with
+
+source as (
+    {{ one_copy_per_file_row(source('raw_instagram', 'media')) }}
+),
+
+typed as (
+    select
+        ---------- ids and lineage
+        'instagram' as channel,
+        _account as account,
+        trim(post_id) as post_id,
+        trim(account_id) as account_id,
+        _snapshot_date as snapshot_date,
+        _source_file as source_file,
+        _format as export_format,
+        _ingested_at as ingested_at,
+        ---------- text
+        {{ null_if_token('description') }} as text,
+        {{ null_if_token('post_url') }} as post_url,
+        {{ null_if_token('post_type') }} as post_type,
+        coalesce(
+            _format = 'instagram.stories' or post_type ilike '%story%', false
+        ) as is_story,
+        ---------- timestamps
+        {{ local_export_time_to_utc('posted_at') }} as posted_at,
+        ---------- counts
+        {{ to_count('reach') }} as reach,
+        -- Views replaced Impressions (and Plays for reels) in 2025.
+        coalesce(
+            {{ to_count('views') }}, {{ to_count('plays') }}, {{ to_count('impressions') }}
+        ) as views,
+        {{ to_count('likes') }} as likes,
+        {{ to_count('comments') }} as comments,
+        {{ to_count('shares') }} as shares,
+        {{ to_count('saves') }} as saves,
+        {{ to_count('follows') }} as follows,
+        {{ to_count('replies') }} as replies,
+        {{ to_count('link_clicks') }} as link_clicks,
+        {{ to_count('navigation') }} as navigation,
+        {{ to_count('profile_visits') }} as profile_visits,
+        {{ to_count('sticker_taps') }} as sticker_taps,
+        {{ to_count('duration_seconds') }} as duration_seconds
+    from source
+),
+
+one_row_per_snapshot as (
+    {{ one_row_per_snapshot('typed', ['account', 'post_id']) }}
+)
+
+select * from one_row_per_snapshot

@@ -1,0 +1,33 @@
+-- One row per channel, day and download (Total rows left out).
+with
+
+source as (
+    {{ one_copy_per_file_row(source('raw_youtube', 'channel_daily')) }}
+),
+
+typed as (
+    select
+        'youtube' as channel,
+        _account as account,
+        cast({{ to_utc_timestamp('date') }} as date) as date,
+        _snapshot_date as snapshot_date,
+        _source_file as source_file,
+        _ingested_at as ingested_at,
+        {{ to_count('views') }} as views,
+        {{ to_fraction('watch_time_hours') }} as watch_time_hours,
+        {{ to_count('subscribers_net') }} as subscribers_net,
+        {{ to_count('subscribers_gained') }} as subscribers_gained,
+        {{ to_count('subscribers_lost') }} as subscribers_lost,
+        {{ to_count('likes') }} as likes,
+        {{ to_count('comments') }} as comments,
+        {{ to_count('shares') }} as shares,
+        {{ to_count('impressions') }} as impressions
+    from source
+    where not {{ is_total_row('date') }}
+),
+
+one_row_per_download as (
+    {{ one_row_per_snapshot('typed', ['account', 'date']) }}
+)
+
+select * from one_row_per_download

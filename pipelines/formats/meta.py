@@ -1,0 +1,160 @@
+"""Meta Business Suite export shapes: Facebook Page posts, Instagram posts and stories, and the
+daily series both share (FORMATS.md sections 2 and 3), declared as data.
+
+Evidence: the Facebook posts export (Views generation) and the daily series `Follows.csv` are
+real files (samples/facebook). The Impressions generation of the posts export, every Instagram
+header and all French spellings are third-party descriptions: matched by name through aliases, and
+a file that matches no declaration is reported with its header so the alias can be added.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.formats.spec import COUNT, ID, RATE, TEXT, TIMESTAMP, Column, ExportFormat
+
+# Meta writes `undefined` (a JavaScript artefact) in chart exports and `N/A` in enumerations.
+NULL_TOKENS = frozenset({"", "-", "N/A", "undefined"})
+PUBLISH_TIME = "%m/%d/%Y %H:%M"  # 09/01/2025 21:13, local time of the Page; month first, always
+SERIES_DAY = "%Y-%m-%dT%H:%M:%S"  # 2025-09-20T00:00:00
+# <Mon>-<DD>-<YYYY>_<Mon>-<DD>-<YYYY>_<export id>.csv
+WINDOW_IN_NAME = re.compile(
+    r"(?P<window_start>[A-Z][a-z]{2}-\d{2}-\d{4})_(?P<window_end>[A-Z][a-z]{2}-\d{2}-\d{4})"
+)
+
+
+def _c(
+    canonical: str, en: str | tuple[str, ...], fr: str | tuple[str, ...] = (), kind: str = COUNT, **kw
+) -> Column:
+    as_tuple = lambda v: (v,) if isinstance(v, str) else v  # noqa: E731
+    return Column(canonical, en=as_tuple(en), fr=as_tuple(fr), kind=kind, **kw)
+
+
+# Columns every Meta post-level export shares (Facebook and Instagram).
+_POST_COMMON = (
+    _c("post_id", "Post ID", "ID de la publication", kind=ID, required=True),
+    _c("description", "Description", "Description", kind=TEXT),
+    _c("duration_seconds", "Duration (sec)", "Durée (s)"),
+    _c("posted_at", "Publish time", "Heure de publication", kind=TIMESTAMP, required=True),
+    _c("post_url", "Permalink", "Permalien", kind=TEXT),
+    _c("post_type", "Post type", "Type de publication", kind=TEXT),
+    _c("data_comment", "Data comment", "Commentaire sur les données", kind=TEXT),
+    # "Lifetime" on every row: the reporting window, not a date.
+    _c("reporting_period", "Date", "Date", kind=TEXT),
+    _c("views", "Views", "Vues"),
+    _c("impressions", "Impressions", "Impressions"),
+    _c("reach", "Reach", "Couverture", required=True),
+    _c("shares", "Shares", "Partages"),
+    _c("comments", "Comments", "Commentaires"),
+)
+
+FACEBOOK_POSTS = ExportFormat(
+    name="facebook.posts",
+    channel="facebook",
+    table="posts",
+    description="Meta Business Suite Facebook posts export",
+    identify=frozenset({"post_id", "page_id", "page_name"}),
+    account_column="page_name",
+    columns=(
+        *_POST_COMMON,
+        _c("page_id", "Page ID", "ID de la Page", kind=ID),
+        _c("page_name", "Page name", "Nom de la Page", kind=TEXT),
+        _c("title", "Title", "Titre", kind=TEXT),
+        _c("caption_type", "Caption type", "Type de sous-titres", kind=TEXT),
+        _c("is_crosspost", "Is crosspost", "Est une publication croisée"),
+        _c("is_share", "Is share", "Est un partage"),
+        _c("languages", "Languages", "Langues", kind=TEXT),
+        _c("custom_labels", "Custom labels", "Libellés personnalisés", kind=TEXT),
+        _c("funded_content_status", "Funded content status", "Statut du contenu financé", kind=TEXT),
+        _c("views_organic", "Views from Organic posts", "Vues des publications organiques"),
+        _c("views_boosted", "Views from Boosted posts", "Vues des publications boostées"),
+        _c("reach_organic", "Reach from Organic posts", "Couverture des publications organiques"),
+        _c("reach_boosted", "Reach from Boosted posts", "Couverture des publications boostées"),
+        _c("video_views_3s", "3-second video views", "Vues de vidéo de 3 secondes"),
+        _c("video_views_1min", "1-minute video views", "Vues de vidéo de 1 minute"),
+        _c("viewers_3s", "3-Second viewers", "Spectateurs de 3 secondes"),
+        _c("viewers_1min", "1-minute viewers", "Spectateurs de 1 minute"),
+        _c("video_views_3s_boosted", "3-second video views from Boosted posts"),
+        _c("video_views_3s_organic", "3-second video views from Organic posts"),
+        _c("interactions", "Reactions, Comments and Shares", "Réactions, commentaires et partages"),
+        _c("reactions", "Reactions", "Réactions", required=True),
+        _c("seconds_viewed", "Seconds viewed", "Secondes visionnées", kind=RATE),
+        _c("average_seconds_viewed", "Average Seconds viewed", "Secondes visionnées en moyenne", kind=RATE),
+        # The Impressions generation (to early 2025) adds clicks.
+        _c("total_clicks", "Total clicks", "Total des clics"),
+        _c("link_clicks", "Link Clicks", "Clics sur un lien"),
+        _c("other_clicks", "Other Clicks", "Autres clics"),
+        _c("negative_feedback_hide_all", "Negative feedback from users: Hide all"),
+        _c("negative_feedback_hide", "Negative feedback from users: Hide"),
+    ),
+    null_tokens=NULL_TOKENS,
+    timestamp_styles=(PUBLISH_TIME,),
+    file_name_pattern=WINDOW_IN_NAME,
+)
+
+_INSTAGRAM_COMMON = (
+    *_POST_COMMON,
+    _c("account_id", "Account ID", "ID du compte", kind=ID),
+    _c("account_username", "Account username", "Nom d'utilisateur du compte", kind=TEXT),
+    _c("account_name", "Account name", "Nom du compte", kind=TEXT),
+    _c("likes", "Likes", "J'aime"),
+    _c("follows", "Follows", "Abonnements"),
+    _c("saves", "Saves", "Enregistrements"),
+    _c("plays", "Plays", "Lectures"),
+)
+
+INSTAGRAM_POSTS = ExportFormat(
+    name="instagram.posts",
+    channel="instagram",
+    table="media",
+    description="Meta Business Suite Instagram posts export",
+    identify=frozenset({"post_id", "account_id", "account_username"}),
+    account_column="account_username",
+    columns=_INSTAGRAM_COMMON,
+    null_tokens=NULL_TOKENS,
+    timestamp_styles=(PUBLISH_TIME,),
+    file_name_pattern=WINDOW_IN_NAME,
+)
+
+# Stories share the posts shape plus story navigation columns; rows whose `Post type` is
+# `IG story`, or that come from this shape, are stories.
+INSTAGRAM_STORIES = ExportFormat(
+    name="instagram.stories",
+    channel="instagram",
+    table="media",
+    description="Meta Business Suite Instagram stories export",
+    identify=frozenset({"post_id", "account_id", "account_username", "sticker_taps"}),
+    account_column="account_username",
+    columns=(
+        *_INSTAGRAM_COMMON,
+        _c("replies", "Replies", "Réponses"),
+        _c("navigation", "Navigation", "Navigation"),
+        _c("profile_visits", "Profile visits", "Visites du profil"),
+        _c("link_clicks", "Link clicks", "Clics sur le lien"),
+        _c("sticker_taps", "Sticker taps", "Appuis sur les stickers"),
+    ),
+    null_tokens=NULL_TOKENS,
+    timestamp_styles=(PUBLISH_TIME,),
+    file_name_pattern=WINDOW_IN_NAME,
+)
+
+# `sep=,` line, a one-cell title naming the metric ("Facebook follows"), then Date, Primary.
+# UTF-16LE with BOM. The title says which metric and which platform (dbt seed
+# meta_daily_series_titles maps it); the file name (`Follows (1).csv`) says neither.
+META_DAILY_SERIES = ExportFormat(
+    name="meta.daily_series",
+    channel="meta",
+    table="daily_series",
+    description="Meta Business Suite daily series (Follows.csv, Views.csv, ...)",
+    identify=frozenset({"date", "value"}),
+    title_column="series_title",
+    columns=(
+        _c("date", "Date", "Date", kind=TIMESTAMP, required=True),
+        _c("value", "Primary", "Principal", required=True),
+        _c("series_title", (), kind=TEXT),
+    ),
+    null_tokens=NULL_TOKENS,
+    timestamp_styles=(SERIES_DAY,),
+)
+
+FORMATS: tuple[ExportFormat, ...] = (FACEBOOK_POSTS, INSTAGRAM_POSTS, INSTAGRAM_STORIES, META_DAILY_SERIES)
