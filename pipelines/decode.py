@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipelines.errors import UNRECOGNISED, UnreadableExport
@@ -60,18 +61,23 @@ class CsvLayout:
 
 
 def find_header(text: str) -> CsvLayout:
-    """The first row with two or more non-empty cells, after `sep=` and one-cell title lines."""
-    reader = csv.reader(io.StringIO(text))
-    title = None
+    """The header of a CSV export (see find_header_in_rows)."""
     try:
-        for index, row in enumerate(reader):
-            if index >= _MAX_PREAMBLE_ROWS:
-                break
-            cells = [cell.strip() for cell in row if cell.strip()]
-            if len(cells) >= 2:
-                return CsvLayout(header=tuple(row), preamble_rows=index, title=title)
-            if cells and not cells[0].lower().startswith("sep="):
-                title = cells[0]
+        return find_header_in_rows(csv.reader(io.StringIO(text)))
     except csv.Error as error:
         raise UnreadableExport(f"not a CSV file ({error})", UNRECOGNISED) from None
-    raise UnreadableExport("no header row found in the first lines; not a CSV export", UNRECOGNISED)
+
+
+def find_header_in_rows(rows: Iterable[list[str]]) -> CsvLayout:
+    """The first row with two or more non-empty cells, after `sep=` lines and one-cell title or
+    description lines (Meta daily series, LinkedIn sheets)."""
+    title = None
+    for index, row in enumerate(rows):
+        if index >= _MAX_PREAMBLE_ROWS:
+            break
+        cells = [cell.strip() for cell in row if cell.strip()]
+        if len(cells) >= 2:
+            return CsvLayout(header=tuple(row), preamble_rows=index, title=title)
+        if cells and not cells[0].lower().startswith("sep="):
+            title = cells[0]
+    raise UnreadableExport("no header row found in the first lines; not an export table", UNRECOGNISED)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from pipelines.errors import QUARANTINED, UnreadableExport
 from pipelines.formats import ExportFormat
@@ -38,7 +38,11 @@ def resolve(
             QUARANTINED,
         )
     window_start = _parse_day(groups.get("window_start"))
-    window_end = _parse_day(groups.get("window_end"))
+    # LinkedIn names files <org>_content_<download time in epoch ms>.xls: the download day.
+    downloaded = groups.get("download_epoch_ms")
+    window_end = _parse_day(groups.get("window_end")) or (
+        datetime.fromtimestamp(int(downloaded) / 1000, UTC).date() if downloaded else None
+    )
     return Provenance(
         # Handles and page names are case-insensitive keys: `CERN_FR` in a file name and a
         # `cern_fr` folder are the same account.

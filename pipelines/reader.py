@@ -19,12 +19,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from pipelines.containers import unpack
-from pipelines.decode import CsvLayout, decode_text, find_header
-from pipelines.errors import QUARANTINED, UnreadableExport
+from pipelines.decode import CsvLayout, decode_text, find_header, find_header_in_rows
+from pipelines.errors import QUARANTINED, UNRECOGNISED, UnreadableExport
 from pipelines.formats import ALL_FORMATS, ExportFormat
 from pipelines.formats.spec import COUNT, DURATION, PERCENT, RATE, TIMESTAMP
 from pipelines.provenance import Provenance, resolve
 from pipelines.recognise import Recognition, recognise
+from pipelines.sheets import is_spreadsheet, read_sheets
 
 # Counts with optional thousands separators ("1,234") or a trailing ".0" (X per-tweet files);
 # rates as fractions, possibly in exponent notation. A decimal comma ("1,5") is not accepted here:
@@ -62,14 +63,17 @@ class ParsedExport:
 
 
 def read_export(data: bytes, file: ExportFile, sha256: str, ingested_at: datetime) -> list[ParsedExport]:
-    """Parse one export file (every file inside it, for a ZIP), or raise UnreadableExport with a
-    reason a person can act on. A ZIP loads whole or not at all."""
-    members = unpack(data)
+    """Parse one export file (every file inside it, for a ZIP; every sheet we know, for a
+    workbook), or raise UnreadableExport with a reason a person can act on. A file loads whole or
+    not at all."""
     parsed = []
-    for member in members:
-        source = f"{file.relative_path}::{member.name}" if member.name else file.relative_path
+    for member in unpack(data):
+        where = _Where(file, f"{file.relative_path}::{member.name}" if member.name else file.relative_path)
         try:
-            parsed.append(_read_one(member.data, file, source, sha256, ingested_at))
+            if is_spreadsheet(member.data):
+                parsed.extend(_read_workbook(member.data, where, sha256, ingested_at))
+            else:
+                parsed.append(_read_csv(member.data, where, sha256, ingested_at))
         except UnreadableExport as refusal:
             if member.name:
                 raise UnreadableExport(
@@ -79,19 +83,91 @@ def read_export(data: bytes, file: ExportFile, sha256: str, ingested_at: datetim
     return parsed
 
 
-def _read_one(data: bytes, file: ExportFile, source: str, sha256: str, ingested_at: datetime) -> ParsedExport:
+@dataclass(frozen=True)
+class _Where:
+    """The export file, and the name its rows carry as lineage (file, file::member, file::sheet)."""
+
+    file: ExportFile
+    source: str
+
+
+def _read_csv(data: bytes, where: _Where, sha256: str, ingested_at: datetime) -> ParsedExport:
     text = decode_text(data)
     layout = find_header(text)
     recognition = recognise(layout.header)
+    table = _parse_rows(_without_trailer(text, recognition.format), layout, recognition)
+    return _finish(table, layout, recognition, where, sha256, ingested_at)
+
+
+def _read_workbook(data: bytes, where: _Where, sha256: str, ingested_at: datetime) -> list[ParsedExport]:
+    """Every sheet a declaration recognises; sheets no declaration knows (LinkedIn's demographic
+    sheets, say) are skipped, but a workbook with none we know is unrecognised."""
+    parsed, skipped = [], []
+    for sheet in read_sheets(data):
+        rows = [row for row in sheet.rows if any(cell.strip() for cell in row)]
+        try:
+            layout = find_header_in_rows(rows)
+            recognition = recognise(layout.header, sheet=sheet.name)
+        except UnreadableExport as refusal:
+            if refusal.status != UNRECOGNISED:
+                raise
+            skipped.append(sheet.name)
+            continue
+        table = _sheet_table(rows, layout, recognition)
+        sheet_where = _Where(where.file, f"{where.source}::{sheet.name}")
+        parsed.append(_finish(table, layout, recognition, sheet_where, sha256, ingested_at))
+    if not parsed:
+        raise UnreadableExport(
+            f"a workbook with no sheet of a known export (sheets: {', '.join(skipped) or 'none'}); "
+            "socialkpi reads Page analytics exports as the platforms deliver them",
+            UNRECOGNISED,
+        )
+    return parsed
+
+
+def _finish(
+    table: pa.Table,
+    layout: CsvLayout,
+    recognition: Recognition,
+    where: _Where,
+    sha256: str,
+    ingested_at: datetime,
+) -> ParsedExport:
+    """What every table goes through, whatever file it came from."""
     fmt = recognition.format
-    provenance = resolve(fmt, file.relative_path, file.modified_at, recognition.language)
-    table = _parse_rows(_without_trailer(text, fmt), layout, recognition)
+    provenance = resolve(fmt, where.file.relative_path, where.file.modified_at, recognition.language)
+    # A trailing comma on the header (or a padded sheet) makes empty, nameless columns: drop them.
+    table = table.drop_columns(
+        [
+            n
+            for n, h in zip(recognition.column_names, layout.header, strict=True)
+            if not h.strip() and _all_blank(table[n])
+        ]
+    )
     if fmt.title_column:
         table = table.append_column(fmt.title_column, pa.array([layout.title] * table.num_rows, pa.string()))
     _validate(table, recognition)
     table = _conform(table, fmt)
-    table = _with_lineage(table, source, sha256, provenance, fmt, ingested_at)
+    table = _with_lineage(table, where.source, sha256, provenance, fmt, ingested_at)
     return ParsedExport(fmt, provenance, table, recognition.unknown_headers)
+
+
+def _sheet_table(rows: list[list[str]], layout: CsvLayout, recognition: Recognition) -> pa.Table:
+    fmt = recognition.format
+    names = recognition.column_names
+    body = rows[layout.preamble_rows + 1 + fmt.description_rows :]
+    while body and fmt.trailer_pattern and fmt.trailer_pattern.match(body[-1][0].strip()):
+        body.pop()
+    width = len(names)
+    for number, row in enumerate(body, start=1):
+        if any(cell.strip() for cell in row[width:]):
+            raise UnreadableExport(
+                f"row {number} has {len(row)} cells, the header {width}; the sheet was edited: "
+                "download it again",
+                QUARANTINED,
+            )
+    columns = {name: [row[i] if i < len(row) else "" for row in body] for i, name in enumerate(names)}
+    return pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})
 
 
 def _without_trailer(text: str, fmt: ExportFormat) -> str:
@@ -127,11 +203,7 @@ def _parse_rows(text: str, layout: CsvLayout, recognition: Recognition) -> pa.Ta
             "edited by hand: download it again",
             QUARANTINED,
         ) from None
-    # A trailing comma on the header makes an empty, nameless column: nothing to keep.
-    empty_extras = [
-        n for n, h in zip(names, layout.header, strict=True) if not h.strip() and _all_blank(table[n])
-    ]
-    return table.drop_columns(empty_extras)
+    return table
 
 
 def _all_blank(column: pa.ChunkedArray) -> bool:

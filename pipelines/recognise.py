@@ -21,14 +21,16 @@ class Recognition:
     language: str | None
 
 
-def recognise(header: tuple[str, ...], formats: tuple[ExportFormat, ...] = ALL_FORMATS) -> Recognition:
+def recognise(
+    header: tuple[str, ...], formats: tuple[ExportFormat, ...] = ALL_FORMATS, sheet: str | None = None
+) -> Recognition:
     """Pick the declared shape this header belongs to, by content alone.
 
     A shape is a candidate when all its `identify` columns are present. Among candidates, one that
     has every required column wins over one that does not, then the one that explains the most
     header cells (so generation A's "favorites" file goes to generation A, not B).
     """
-    candidates = [f for f in formats if f.identify <= _mapped(f, header)]
+    candidates = [f for f in formats if f.allows_sheet(sheet) and f.identify <= _mapped(f, header)]
     if not candidates:
         shown = ", ".join(h for h in header[:8] if h.strip())
         raise UnreadableExport(

@@ -68,8 +68,8 @@ class ExportFormat:
             metrics of accounts that bought no ads).
         timestamp_styles: strptime patterns the timestamp columns may use.
         file_name_pattern: a regex on the file name (for a file inside a ZIP, the ZIP's name)
-            with optional named groups `account`, `window_start`, `window_end` (YYYYMMDD or
-            YYYY-MM-DD) and `language`.
+            with optional named groups `account`, `window_start`, `window_end` (YYYYMMDD,
+            YYYY-MM-DD or Mon-DD-YYYY), `download_epoch_ms` and `language`.
         title_column: where a one-cell title line above the header goes (Meta daily series
             write the metric's name there: "Facebook follows").
         trailer_pattern: a regex for rows the platform appends after the data ("Showing top
@@ -78,6 +78,8 @@ class ExportFormat:
             (legacy Facebook Insights).
         account_column: the column naming the account on each row (Meta `Page name`,
             `Account username`); the file name and folder are then only a fallback.
+        sheet_names: for spreadsheet exports, the sheet names this shape lives in (any of them;
+            compared after normalisation). Empty: any sheet, or a CSV.
         total_labels: first-cell values of a totals row the platform puts among the data
             (YouTube `Total`, German `Gesamt`): landed in raw, used to reconcile, never a data row.
     """
@@ -96,6 +98,7 @@ class ExportFormat:
     description_rows: int = 0
     account_column: str | None = None
     total_labels: frozenset[str] = frozenset()
+    sheet_names: frozenset[str] = frozenset()
     _alias_index: dict[str, tuple[str, frozenset[str]]] = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -116,6 +119,12 @@ class ExportFormat:
         unknown = self.identify - {c.canonical for c in self.columns}
         if unknown:
             raise ValueError(f"{self.name}: identify names undeclared columns {sorted(unknown)}")
+
+    def allows_sheet(self, sheet: str | None) -> bool:
+        """A CSV (no sheet) may hold any shape: people save sheets as CSV."""
+        if sheet is None or not self.sheet_names:
+            return True
+        return normalize_header(sheet) in {normalize_header(n) for n in self.sheet_names}
 
     def canonical_for(self, header: str) -> str | None:
         """The canonical name of a header cell, or None when this shape does not know it."""

@@ -1,0 +1,41 @@
+-- One row per LinkedIn post: its latest lifetime metrics (Total row for boosted posts).
+with
+
+latest as (
+    {{ latest_snapshot(ref('stg_linkedin__post_snapshots'), ['account', 'post_id']) }}
+),
+
+final as (
+    select
+        channel,
+        account,
+        post_id,
+        posted_at,
+        {{ to_local_time('posted_at') }} as posted_at_local,
+        post_url,
+        text,
+        {{ post_format('content_type', 'text') }} as format,
+        snapshot_date,
+        first_seen_date,
+        snapshot_count,
+        impressions,
+        views,
+        clicks,
+        likes,
+        comments,
+        reposts as shares,
+        follows,
+        cast(
+            coalesce(clicks, 0) + coalesce(likes, 0) + coalesce(comments, 0)
+            + coalesce(reposts, 0) + coalesce(follows, 0)
+            as bigint
+        ) as interactions,
+        {{ safe_ratio(
+            'coalesce(clicks, 0) + coalesce(likes, 0) + coalesce(comments, 0)'
+            ~ ' + coalesce(reposts, 0) + coalesce(follows, 0)',
+            'impressions'
+        ) }} as engagement_rate
+    from latest
+)
+
+select * from final
