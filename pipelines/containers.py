@@ -38,7 +38,8 @@ def unpack(data: bytes) -> list[Member]:
             return [Member(name, archive.read(name)) for name in sorted(names)]
     except (zipfile.BadZipFile, EOFError, OSError) as error:
         raise UnreadableExport(
-            f"the ZIP archive is damaged ({error}); the download was probably cut short: download it again",
+            f"the ZIP archive or .xlsx workbook is damaged ({error}); the download was probably cut "
+            "short: download it again",
             QUARANTINED,
         ) from None
     except NotImplementedError as error:  # an encryption or compression method zipfile lacks

@@ -241,8 +241,11 @@ def _check_timestamps(column: pa.ChunkedArray, name: str, fmt: ExportFormat) -> 
 
 def _parses(value: str, styles: tuple[str, ...]) -> bool:
     for style in styles:
+        # A style without a year ("August 19"): check the day against a leap year, so that
+        # "February 29" is a date; staging supplies the real year.
+        text, pattern = (value, style) if "%Y" in style else (f"{value} 2000", f"{style} %Y")
         try:
-            datetime.strptime(value, style)
+            datetime.strptime(text, pattern)
         except ValueError:
             continue
         return True

@@ -97,7 +97,8 @@ def test_a_header_no_declaration_knows_is_unrecognised_and_shown_to_the_user():
 def test_every_date_style_a_reader_accepts_is_one_dbt_staging_can_parse():
     dbt_vars = yaml.safe_load((REPO / "dbt_project" / "dbt_project.yml").read_text())["vars"]
     dbt_styles = set(dbt_vars["timestamp_styles_with_zone"]) | set(dbt_vars["timestamp_styles_local"])
-    declared = {style for fmt in ALL_FORMATS for style in fmt.timestamp_styles}
+    # Styles without a year ("August 19") get their year in their own staging model.
+    declared = {style for fmt in ALL_FORMATS for style in fmt.timestamp_styles if "%Y" in style}
     assert declared <= dbt_styles
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import UTC, datetime
 
 import pytest
@@ -120,3 +122,115 @@ def test_an_export_that_does_not_name_its_account_outside_an_account_folder_is_q
 def test_thousands_separators_and_float_counts_are_numbers():
     row = '"Fri, Mar 21, 2025","1,070",11.0,32,0,0,0,0,2,1,6,0,0,0'
     assert read(overview(row)).table["impressions"][0].as_py() == "1,070"
+
+
+def workbook(sheets: dict[str, list[list[object]]]) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+FOLLOWERS_SHEET = [["Date", "Organic followers", "Total followers"], ["12/01/2024", 40, 41]]
+
+
+def test_a_workbook_loads_the_sheets_it_knows_and_skips_the_others():
+    content = workbook(
+        {"New followers": FOLLOWERS_SHEET, "Location": [["Location", "Total followers"], ["Geneva", 3]]}
+    )
+    file = ExportFile("x/cern_followers_1753863379800.xlsx", "file:///x", len(content), NOW)
+    (parsed,) = read_export(content, file, "sha", NOW)
+    assert parsed.format.name == "linkedin.followers"
+    assert parsed.table["total_followers"].to_pylist() == ["41"]
+    assert parsed.provenance.account == "cern"
+    assert parsed.provenance.snapshot_date.isoformat() == "2025-07-30"
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "status", "words"),
+    [
+        (workbook({"New followers": FOLLOWERS_SHEET})[:700], QUARANTINED, ".xlsx workbook is damaged"),
+        (workbook({"Sheet1": FOLLOWERS_SHEET[:1], "Sheet2": [["a", "b"]]}), UNRECOGNISED, "Sheet1, Sheet2"),
+        (
+            workbook({"DISCOVERY": [["Overall Performance", "x"]], "ENGAGEMENT": [["Date", "Impressions"]]}),
+            UNRECOGNISED,
+            "DISCOVERY",
+        ),
+        (zipped({"__MACOSX/._x.csv": b"junk"}), QUARANTINED, "no export files"),
+        (
+            zipped({"Table data.csv": b"Content,Video title,Views\nTotal,,10\n"})[:60],
+            QUARANTINED,
+            "ZIP archive or .xlsx workbook is damaged",
+        ),
+        (
+            zipped({"Table data.csv": b"Content,Video title,Views\nabc,,12abc\n"}),
+            QUARANTINED,
+            "Table data.csv in the archive",
+        ),
+    ],
+    ids=[
+        "truncated-xlsx",
+        "wrong-sheet-names",
+        "linkedin-personal-export",
+        "zip-without-csv",
+        "truncated-zip",
+        "bad-member",
+    ],
+)
+def test_damaged_workbooks_and_archives_are_refused_with_a_reason(content, status, words):
+    refused = refusal(content, path="cern/export.xlsx")
+    assert refused.status == status
+    assert words in refused.reason
+
+
+def test_a_youtube_zip_takes_channel_and_window_from_its_name_and_keeps_the_total_row():
+    table_data = (
+        "Content,Video title,Video publish time,Duration,Views\n"
+        'Total,,,,30\n -abcdefghij,T,"Aug 28, 2025",9,20\n'
+    )
+    content = zipped({"Table data.csv": table_data.encode(), "Totals.csv": b"Date,Views\n2025-09-01,30\n"})
+    file = ExportFile("yt/Content 2025-06-13_2025-09-30 CERN Official.zip", "file:///x", len(content), NOW)
+    tables = {p.format.name: p for p in read_export(content, file, "sha", NOW)}
+    assert set(tables) == {"youtube.table_content", "youtube.totals"}
+    videos = tables["youtube.table_content"]
+    assert videos.provenance.account == "cern official"
+    assert videos.provenance.snapshot_date.isoformat() == "2025-09-30"
+    assert videos.table["video_id"].to_pylist() == ["Total", " -abcdefghij"]
+    assert videos.table["_source_file"][0].as_py().endswith("::Table data.csv")
+
+
+def test_a_youtube_table_capped_at_500_rows_drops_the_trailer():
+    text = 'Cities,City name,Views\n0x1:0x2,"New York, NY, USA",5\nShowing top 500 results,,\n'
+    assert read(text.encode(), "yt/Table data.csv").table.num_rows == 1
+
+
+def test_a_meta_daily_series_in_utf16_with_a_title_line_keeps_the_title():
+    text = 'sep=,\n"Facebook follows"\n"Date","Primary"\n"2025-09-20T00:00:00","20"\n\n'
+    parsed = read(b"\xff\xfe" + text.encode("utf-16-le"), "cern/Follows (1).csv")
+    assert parsed.format.name == "meta.daily_series"
+    assert parsed.table.select(["date", "value", "series_title"]).to_pylist() == [
+        {"date": "2025-09-20T00:00:00", "value": "20", "series_title": "Facebook follows"}
+    ]
+
+
+def test_meta_chart_days_without_a_year_are_accepted_including_february_29():
+    text = (
+        '"Date","Followers","Difference in followers from previous day"\n'
+        '"February 29","10","1"\n"March 1","11","undefined"'
+    )
+    assert read(b"\xef\xbb\xbf" + text.encode(), "cern/FollowerHistory.csv").table.num_rows == 2

@@ -35,3 +35,11 @@
         order by snapshot_date desc, ingested_at desc, source_file desc
     ) = 1
 {%- endmacro %}
+
+{#- The value of `column` from the most recent download that carried it (later snapshot, then
+    later load): for daily series where some downloads carry only some metrics (YouTube's
+    Totals.csv has views only, its Table data.csv has watch time too). -#}
+{% macro latest_known(column) -%}
+    arg_max({{ column }}, {'snapshot_date': snapshot_date, 'ingested_at': ingested_at})
+        filter (where {{ column }} is not null)
+{%- endmacro %}

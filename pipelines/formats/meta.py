@@ -157,4 +157,93 @@ META_DAILY_SERIES = ExportFormat(
     timestamp_styles=(SERIES_DAY,),
 )
 
-FORMATS: tuple[ExportFormat, ...] = (FACEBOOK_POSTS, INSTAGRAM_POSTS, INSTAGRAM_STORIES, META_DAILY_SERIES)
+# Legacy Facebook Insights "Post data" export (retired; archives remain): two header rows (the
+# second describes each column), duplicate names told apart by position (`_2`), and `Posted` on a
+# 12-hour clock. As CSV, or as an `.xls` that is SpreadsheetML XML (sheet `Key Metrics`).
+LEGACY_POSTED = "%m/%d/%Y %I:%M:%S %p"  # 01/19/2017 09:03:47 AM
+LEGACY_POSTED_XML = "%Y-%m-%dT%H:%M:%S"  # a SpreadsheetML DateTime cell
+FACEBOOK_INSIGHTS_POSTS = ExportFormat(
+    name="facebook.insights_posts",
+    channel="facebook",
+    table="insights_posts",
+    description="legacy Facebook Insights post data export",
+    identify=frozenset({"post_id", "post_url", "description", "post_type", "posted_at"}),
+    description_rows=1,
+    sheet_names=frozenset({"Key Metrics"}),
+    columns=(
+        _c("post_id", "Post ID", kind=ID, required=True),
+        _c("post_url", "Permalink", kind=TEXT),
+        _c("description", "Post Message", kind=TEXT),
+        _c("post_type", "Type", kind=TEXT),
+        _c("countries", "Countries", kind=TEXT),
+        _c("languages", "Languages", kind=TEXT),
+        _c("posted_at", "Posted", kind=TIMESTAMP, required=True),
+        _c("audience_targeting", "Audience Targeting", kind=TEXT),
+        _c("reach", "Lifetime Post Total Reach", required=True),
+        _c("reach_organic", "Lifetime Post organic reach"),
+        _c("reach_paid", "Lifetime Post Paid Reach"),
+        _c("impressions", "Lifetime Post Total Impressions"),
+        _c("impressions_organic", "Lifetime Post Organic Impressions"),
+        _c("impressions_paid", "Lifetime Post Paid Impressions"),
+        _c("engaged_users", "Lifetime Engaged Users"),
+        _c("consumers", "Lifetime Post Consumers"),
+        _c("consumptions", "Lifetime Post Consumptions"),
+        _c("reactions", "Lifetime Talking About This (Post) by action type - like"),
+        _c("comments", "Lifetime Talking About This (Post) by action type - comment"),
+        _c("shares", "Lifetime Talking About This (Post) by action type - share"),
+        _c("link_clicks", "Lifetime Post consumers by type - link clicks"),
+    ),
+    null_tokens=NULL_TOKENS,
+    timestamp_styles=(LEGACY_POSTED, LEGACY_POSTED_XML),
+    file_name_pattern=re.compile(
+        r"Facebook Insights Data Export \(Post Level\) - (?P<account>.+) - (?P<window_end>\d{4}-\d{2}-\d{2})"
+    ),
+)
+
+# Chart exports of Meta Business Suite (`Viewers.csv`, `FollowerHistory.csv`): dates written
+# without a year ("August 19"). Staging infers the year from the download date (the last such
+# date not after it) and says so in a column; it never guesses from the day alone.
+CHART_DAY = "%B %d"
+META_CHART_VIEWERS = ExportFormat(
+    name="facebook.chart_viewers",
+    channel="facebook",
+    table="chart_daily",
+    description="Meta Business Suite chart export Viewers.csv",
+    identify=frozenset({"chart_day", "total_viewers"}),
+    columns=(
+        _c("chart_day", "Date", "Date", kind=TIMESTAMP, required=True),
+        _c("total_viewers", "Total Viewers", "Total des spectateurs", required=True),
+        _c("new_viewers", "New Viewers", "Nouveaux spectateurs"),
+        _c("returning_viewers", "Returning Viewers", "Spectateurs connus"),
+    ),
+    null_tokens=NULL_TOKENS,
+    timestamp_styles=(CHART_DAY,),
+)
+META_CHART_FOLLOWERS = ExportFormat(
+    name="facebook.chart_follower_history",
+    channel="facebook",
+    table="chart_daily",
+    description="Meta Business Suite chart export FollowerHistory.csv",
+    identify=frozenset({"chart_day", "followers"}),
+    columns=(
+        _c("chart_day", "Date", "Date", kind=TIMESTAMP, required=True),
+        _c("followers", "Followers", "Abonnés", required=True),
+        _c(
+            "followers_change",
+            "Difference in followers from previous day",
+            "Différence d'abonnés par rapport à la veille",
+        ),
+    ),
+    null_tokens=NULL_TOKENS,
+    timestamp_styles=(CHART_DAY,),
+)
+
+FORMATS: tuple[ExportFormat, ...] = (
+    FACEBOOK_POSTS,
+    INSTAGRAM_POSTS,
+    INSTAGRAM_STORIES,
+    META_DAILY_SERIES,
+    FACEBOOK_INSIGHTS_POSTS,
+    META_CHART_VIEWERS,
+    META_CHART_FOLLOWERS,
+)

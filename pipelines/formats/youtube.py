@@ -140,7 +140,8 @@ TABLE_DATE = _youtube(
     (_DATE, *_METRICS),
     "table data, date dimension",
 )
-TOTALS = _youtube("totals", "channel_daily", {"date", "views"}, (_DATE, *_METRICS), "totals")
+# Totals.csv: the date and the one metric the chart showed (`Date, Views`).
+TOTALS = _youtube("totals", "channel_daily", {"date", "views"}, (_DATE, _METRICS[0]), "totals")
 # Chart data: one row per day and video (top videos), long format.
 CHART_CONTENT = _youtube(
     "chart_content",

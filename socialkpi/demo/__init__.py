@@ -3,25 +3,39 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
-from socialkpi.demo import twitter
+from socialkpi.demo import linkedin, meta, twitter, youtube
+from socialkpi.demo.twitter import DemoFile
 
 SCALES = ("cern",)
+# Each channel's demo files, with paths relative to the channel's folder under the exports folder.
+CHANNELS: tuple[tuple[str, Callable[[], list[DemoFile]]], ...] = (
+    ("twitter", twitter.demo_files),
+    ("facebook", meta.facebook_files),
+    ("instagram", meta.instagram_files),
+    ("linkedin", linkedin.demo_files),
+    ("youtube", youtube.demo_files),
+)
 
 
 def write_demo_exports(folder: Path, scale: str = "cern") -> list[Path]:
-    """Write every demo export under `folder`, with the modification time of its download day
-    (exports without a date in their name take their snapshot date from it)."""
+    """Write every demo export under `folder/<channel>/`, with the modification time of its
+    download day (exports without a date in their name take their snapshot date from it)."""
     if scale not in SCALES:
         raise ValueError(f"unknown demo scale {scale!r}; known: {', '.join(SCALES)}")
-    written = []
-    for demo_file in twitter.demo_files():
-        path = folder / "twitter" / demo_file.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_bytes() != demo_file.content:
-            path.write_bytes(demo_file.content)
-        stamp = demo_file.downloaded_at.timestamp()
-        os.utime(path, (stamp, stamp))
-        written.append(path)
-    return written
+    return [
+        _write(folder / channel / demo_file.path, demo_file)
+        for channel, demo_files in CHANNELS
+        for demo_file in demo_files()
+    ]
+
+
+def _write(path: Path, demo_file: DemoFile) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_bytes() != demo_file.content:
+        path.write_bytes(demo_file.content)
+    stamp = demo_file.downloaded_at.timestamp()
+    os.utime(path, (stamp, stamp))
+    return path

@@ -79,14 +79,43 @@ TEXTS = {
 }
 WORDS = {
     "en": {
-        "topic": ("the Higgs boson", "the W boson mass", "antihydrogen", "dark matter searches", "neutrino masses"),
-        "thing": ("web server", "particle collision", "superconducting magnet", "ALICE detector", "cloud chamber"),
+        "topic": (
+            "the Higgs boson",
+            "the W boson mass",
+            "antihydrogen",
+            "dark matter searches",
+            "neutrino masses",
+        ),
+        "thing": (
+            "web server",
+            "particle collision",
+            "superconducting magnet",
+            "ALICE detector",
+            "cloud chamber",
+        ),
         "person": ("Fabiola", "Marie", "Amina", "Sofia", "Elena"),
-        "event": ("the LHC Run 3 start", "a Q&A with the Director-General", "the Nobel lecture", "Science Gateway"),
+        "event": (
+            "the LHC Run 3 start",
+            "a Q&A with the Director-General",
+            "the Nobel lecture",
+            "Science Gateway",
+        ),
     },
     "fr": {
-        "topic": ("le boson de Higgs", "la masse du boson W", "l'antihydrogène", "la matière noire", "les neutrinos"),
-        "thing": ("serveur web", "aimant supraconducteur", "détecteur ALICE", "chambre à brouillard", "accélérateur"),
+        "topic": (
+            "le boson de Higgs",
+            "la masse du boson W",
+            "l'antihydrogène",
+            "la matière noire",
+            "les neutrinos",
+        ),
+        "thing": (
+            "serveur web",
+            "aimant supraconducteur",
+            "détecteur ALICE",
+            "chambre à brouillard",
+            "accélérateur",
+        ),
         "person": ("Fabiola", "Marie", "Amina", "Sofia", "Elena"),
         "event": ("le démarrage du Run 3", "les questions à la directrice générale", "Science Gateway"),
     },
@@ -152,7 +181,9 @@ def tweets_between(account: Account, start: date, end: date, rng: random.Random)
     day = start
     while day < end:
         for slot in range(_poisson(rng, account.tweets_per_day)):
-            posted = datetime(day.year, day.month, day.day, 7 + rng.randrange(12), rng.randrange(60), tzinfo=UTC)
+            posted = datetime(
+                day.year, day.month, day.day, 7 + rng.randrange(12), rng.randrange(60), tzinfo=UTC
+            )
             millis = int(posted.timestamp() * 1000)
             # Snowflake-style ids: time in the high bits, so ids sort like posting times.
             machine = ACCOUNTS.index(account) * 100 + slot
@@ -351,7 +382,9 @@ def _thousands(value: int, with_separators: bool) -> str:
     return f"{value:,}" if with_separators else str(value)
 
 
-def x_content_file(account: Account, tweets: list[Tweet], window: tuple[date, date], variant: str) -> DemoFile:
+def x_content_file(
+    account: Account, tweets: list[Tweet], window: tuple[date, date], variant: str
+) -> DemoFile:
     """X 'Content' export; window end inclusive. variant: '2025' (real file) or '2026' (other
     header spellings, quoted comma dates, thousands separators)."""
     start, end = window
@@ -417,7 +450,11 @@ def x_overview_file(
                 str(m.get("media_views", 0)),
             ]
         )
-    name = "account_overview_analytics.csv" if copy_number == 0 else f"account_overview_analytics ({copy_number}).csv"
+    name = (
+        "account_overview_analytics.csv"
+        if copy_number == 0
+        else f"account_overview_analytics ({copy_number}).csv"
+    )
     text = _csv_text(rows, quote_all=False, line_end="\n", trailing_newline=False)
     return DemoFile(Path(account.folder) / name, text.encode("utf-8"), downloaded)
 
@@ -444,12 +481,18 @@ def demo_files() -> list[DemoFile]:
         # Generation A: monthly downloads, autumn 2015.
         gen_a = tweets_between(account, date(2015, 9, 1), date(2015, 11, 1), rng)
         for window in ((date(2015, 9, 1), date(2015, 10, 1)), (date(2015, 10, 1), date(2015, 11, 1))):
-            files += [gen_ab_tweet_file(account, gen_a, window, "A"), gen_ab_daily_file(account, gen_a, window, "A")]
+            files += [
+                gen_ab_tweet_file(account, gen_a, window, "A"),
+                gen_ab_daily_file(account, gen_a, window, "A"),
+            ]
         # Generation B: every Monday, the last 28 days, spring 2022.
         gen_b = tweets_between(account, date(2021, 12, 6), date(2022, 4, 4), rng)
         for monday in _mondays(date(2022, 1, 3), date(2022, 4, 4)):
             window = (monday - timedelta(days=28), monday)
-            files += [gen_ab_tweet_file(account, gen_b, window, "B"), gen_ab_daily_file(account, gen_b, window, "B")]
+            files += [
+                gen_ab_tweet_file(account, gen_b, window, "B"),
+                gen_ab_daily_file(account, gen_b, window, "B"),
+            ]
         # Generation C: every Monday, the last 28 days (end inclusive), first quarter of 2025.
         gen_c = tweets_between(account, date(2024, 12, 9), date(2025, 3, 31), rng)
         for week, monday in enumerate(_mondays(date(2025, 1, 6), date(2025, 3, 31))):

@@ -1,31 +1,28 @@
--- One row per YouTube channel and day; the most recent download wins for each day.
+-- One row per YouTube channel and day. Each metric comes from the most recent download that
+-- carried it: a later Totals.csv (views only) revises views without erasing watch time.
 with
 
-latest_download as (
-    select *
-    from {{ ref('stg_youtube__channel_day_snapshots') }}
-    qualify row_number() over (
-        partition by account, date
-        order by snapshot_date desc, ingested_at desc, source_file desc
-    ) = 1
+day_snapshots as (
+    select * from {{ ref('stg_youtube__channel_day_snapshots') }}
 ),
 
 final as (
     select
-        channel,
+        'youtube' as channel,
         account,
         date,
-        snapshot_date,
-        views,
-        watch_time_hours,
-        subscribers_net,
-        subscribers_gained,
-        subscribers_lost,
-        likes,
-        comments,
-        shares,
-        impressions
-    from latest_download
+        max(snapshot_date) as snapshot_date,
+        {{ latest_known('views') }} as views,
+        {{ latest_known('watch_time_hours') }} as watch_time_hours,
+        {{ latest_known('subscribers_net') }} as subscribers_net,
+        {{ latest_known('subscribers_gained') }} as subscribers_gained,
+        {{ latest_known('subscribers_lost') }} as subscribers_lost,
+        {{ latest_known('likes') }} as likes,
+        {{ latest_known('comments') }} as comments,
+        {{ latest_known('shares') }} as shares,
+        {{ latest_known('impressions') }} as impressions
+    from day_snapshots
+    group by account, date
 )
 
 select * from final

@@ -1,11 +1,44 @@
--- One row per Facebook post per snapshot date: its lifetime metrics as one download said.
+-- One row per Facebook post per snapshot date: its lifetime metrics as one download said,
+-- from the Meta Business Suite posts export or the legacy Insights post data export.
 with
 
 source as (
     {{ one_copy_per_file_row(source('raw_facebook', 'posts')) }}
 ),
 
-typed as (
+legacy_source as (
+    {{ one_copy_per_file_row(source('raw_facebook', 'insights_posts')) }}
+),
+
+legacy_typed as (
+    select
+        'facebook' as channel,
+        _account as account,
+        trim(post_id) as post_id,
+        cast(null as varchar) as page_id,
+        _snapshot_date as snapshot_date,
+        _source_file as source_file,
+        _format as export_format,
+        _ingested_at as ingested_at,
+        {{ null_if_token('description') }} as text,
+        {{ null_if_token('post_url') }} as post_url,
+        {{ null_if_token('post_type') }} as post_type,
+        {{ local_export_time_to_utc('posted_at') }} as posted_at,
+        {{ to_count('reach') }} as reach,
+        cast(null as bigint) as views,
+        {{ to_count('impressions') }} as impressions,
+        {{ to_count('reactions') }} as reactions,
+        {{ to_count('comments') }} as comments,
+        {{ to_count('shares') }} as shares,
+        {{ to_count('link_clicks') }} as link_clicks,
+        cast(null as bigint) as total_clicks,
+        cast(null as bigint) as video_views_3s,
+        cast(null as bigint) as video_views_1min,
+        cast(null as bigint) as duration_seconds
+    from legacy_source
+),
+
+business_suite_typed as (
     select
         ---------- ids and lineage
         'facebook' as channel,
@@ -35,6 +68,12 @@ typed as (
         {{ to_count('video_views_1min') }} as video_views_1min,
         {{ to_count('duration_seconds') }} as duration_seconds
     from source
+),
+
+typed as (
+    select * from business_suite_typed
+    union all by name
+    select * from legacy_typed
 ),
 
 one_row_per_snapshot as (

@@ -1,4 +1,5 @@
--- One row per channel, day and download (Total rows left out).
+-- One row per channel, day, download and table kind (Total rows left out): a Studio ZIP holds
+-- both a date table (views, watch time, subscribers) and Totals.csv (views only).
 with
 
 source as (
@@ -12,6 +13,7 @@ typed as (
         cast({{ to_utc_timestamp('date') }} as date) as date,
         _snapshot_date as snapshot_date,
         _source_file as source_file,
+        _format as export_format,
         _ingested_at as ingested_at,
         {{ to_count('views') }} as views,
         {{ to_fraction('watch_time_hours') }} as watch_time_hours,
@@ -27,7 +29,7 @@ typed as (
 ),
 
 one_row_per_download as (
-    {{ one_row_per_snapshot('typed', ['account', 'date']) }}
+    {{ one_row_per_snapshot('typed', ['account', 'date', 'export_format']) }}
 )
 
 select * from one_row_per_download

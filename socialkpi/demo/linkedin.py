@@ -1,0 +1,252 @@
+"""Demo LinkedIn Page exports of a CERN-like organisation, in the workbook shapes of FORMATS.md §4.
+
+Monthly downloads of the content export (`cern_content_<epoch ms>.xls`, real BIFF written by
+xlwt: sheets `Metrics` and `All posts`, each with LinkedIn's one-cell description in row 1) and of
+the followers export (`New followers`, plus a `Location` sheet the loader does not need). Some
+posts are boosted: they come as Organic, Sponsored and Total rows. One download is an `.xlsx`
+re-save, one uses the 2020 sheet and column names, one the French interface.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import openpyxl
+import xlwt
+
+from pipelines.formats import linkedin as declared
+from socialkpi.demo.twitter import DemoFile
+
+ORGANISATION = "cern"
+METRICS_DESCRIPTION = (
+    "Aggregated engagement metrics for your organic and sponsored posts over time. Date indicates "
+    "when your posts were viewed by LinkedIn members. Data is delayed by up to 2 days. All dates "
+    "and times are in UTC."
+)
+POSTS_DESCRIPTION = (
+    "Engagement metrics for individual posts. Created date indicates when your post was created. "
+    "All dates and times are in UTC."
+)
+POST_HEADER = [
+    "Post title", "Post link", "Post type", "Campaign name", "Posted by", "Created date",
+    "Campaign start date", "Campaign end date", "Audience", "Impressions", "Views", "Offsite Views",
+    "Clicks", "Click through rate (CTR)", "Likes", "Comments", "Reposts", "Follows", "Engagement rate",
+    "Content Type",
+]  # fmt: skip
+METRIC_GROUPS = ("Impressions", "Clicks", "Reactions", "Comments", "Reposts")
+TITLES = (
+    "CERN's Science Gateway welcomes its millionth visitor",
+    "We are hiring: 40 fellowships in physics and engineering",
+    "The LHC restarts for another year of data taking",
+    "Inside the ALICE detector: a photo story",
+    "How CERN shares its technologies with industry",
+    "Meet our summer students from 80 countries",
+)
+
+
+@dataclass(frozen=True)
+class Post:
+    urn: str
+    created: date
+    title: str
+    final_impressions: int
+    boosted: bool
+
+    def lifetime(self, as_of: date) -> dict[str, int]:
+        age = max((as_of - self.created).days, 0)
+        reached = 1 - math.exp(-age / 3)
+        impressions = int(self.final_impressions * reached)
+        return {
+            "impressions": impressions,
+            "clicks": int(impressions * 0.03),
+            "likes": int(impressions * 0.02),
+            "comments": int(impressions * 0.002),
+            "reposts": int(impressions * 0.001),
+            "follows": int(impressions * 0.0005) if self.boosted else 0,
+        }
+
+
+def _posts(rng: random.Random, start: date, end: date) -> list[Post]:
+    posts, day = [], start
+    while day < end:
+        if rng.random() < 0.5:
+            serial = (day - start).days * 1000 + rng.randrange(1000)
+            urn = f"urn:li:activity:{7_100_000_000_000_000_000 + serial}"
+            posts.append(
+                Post(urn, day, rng.choice(TITLES), int(rng.lognormvariate(9, 0.5)), rng.random() < 0.1)
+            )
+        day += timedelta(days=1)
+    return posts
+
+
+def _post_rows(posts: list[Post], as_of: date, window_start: date) -> list[list[object]]:
+    rows = []
+    for post in sorted(posts, key=lambda p: p.created, reverse=True):
+        if not window_start <= post.created <= as_of:
+            continue
+        total = post.lifetime(as_of)
+        kinds = (
+            [("Organic", 1.0)] if not post.boosted else [("Organic", 0.4), ("Sponsored", 0.6), ("Total", 1.0)]
+        )
+        for kind, share in kinds:
+            m = {k: int(v * share) for k, v in total.items()}
+            engaged = m["clicks"] + m["likes"] + m["comments"] + m["reposts"] + m["follows"]
+            rows.append(
+                [
+                    post.title,
+                    f"https://www.linkedin.com/feed/update/{post.urn}",
+                    kind,
+                    "Careers spring" if post.boosted else "",
+                    "CERN",
+                    post.created.strftime("%m/%d/%Y"),
+                    "",
+                    "",
+                    "All followers",
+                    m["impressions"],
+                    "",
+                    "",
+                    m["clicks"],
+                    m["clicks"] / m["impressions"] if m["impressions"] else 0,
+                    m["likes"],
+                    m["comments"],
+                    m["reposts"],
+                    m["follows"] if post.boosted else "",
+                    engaged / m["impressions"] if m["impressions"] else 0,
+                    "",
+                ]
+            )
+    return rows
+
+
+def _metric_rows(rng: random.Random, start: date, end: date) -> list[list[object]]:
+    """One row per day: each metric group as (organic, sponsored, total), then engagement rates."""
+    rows = []
+    for offset in range((end - start).days):
+        day = start + timedelta(days=offset)
+        impressions = int(3000 * rng.uniform(0.6, 1.4))
+        organic = {
+            g: int(impressions * s)
+            for g, s in zip(METRIC_GROUPS, (1.0, 0.03, 0.02, 0.002, 0.001), strict=True)
+        }
+        sponsored = {g: int(v * 0.2) if offset % 7 == 0 else 0 for g, v in organic.items()}
+        row: list[object] = [day.strftime("%m/%d/%Y")]
+        for group in METRIC_GROUPS:
+            row += [organic[group], sponsored[group], organic[group] + sponsored[group]]
+            if group == "Impressions":
+                row.append(int(organic[group] * 0.7))  # Unique impressions (organic)
+        total = {g: organic[g] + sponsored[g] for g in METRIC_GROUPS}
+        rows.append([*row, _engagement(organic), _engagement(sponsored), _engagement(total)])
+    return rows
+
+
+def _engagement(part: dict[str, int]) -> float:
+    """LinkedIn's rate: (clicks + reactions + comments + reposts) / impressions."""
+    return sum(part[g] for g in METRIC_GROUPS[1:]) / part["Impressions"] if part["Impressions"] else 0
+
+
+def _engagement(part: dict[str, int]) -> float:
+    """LinkedIn's rate: (clicks + reactions + comments + reposts) / impressions."""
+    return sum(part[g] for g in METRIC_GROUPS[1:]) / part["Impressions"] if part["Impressions"] else 0
+
+
+def _metric_header(shares_name: str = "Reposts") -> list[str]:
+    header = ["Date"]
+    for group in METRIC_GROUPS:
+        name = shares_name if group == "Reposts" else group
+        header += [f"{name} (organic)", f"{name} (sponsored)", f"{name} (total)"]
+        if group == "Impressions":
+            header.append("Unique impressions (organic)")
+    return [*header, "Engagement rate (organic)", "Engagement rate (sponsored)", "Engagement rate (total)"]
+
+
+def _french(header: list[str], fmt) -> list[str]:
+    by_english = {en: column.fr[0] for column in fmt.columns for en in column.en if column.fr}
+    return [by_english.get(h, h) for h in header]
+
+
+def _workbook_bytes(sheets: dict[str, list[list[object]]], xlsx: bool) -> bytes:
+    buffer = io.BytesIO()
+    if xlsx:
+        workbook = openpyxl.Workbook()
+        workbook.remove(workbook.active)
+        for name, rows in sheets.items():
+            sheet = workbook.create_sheet(name)
+            for row in rows:
+                sheet.append(row)
+        workbook.save(buffer)
+        return buffer.getvalue()
+    book = xlwt.Workbook(encoding="utf-8")
+    for name, rows in sheets.items():
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _content_export(posts, rng, download: date, style: str) -> DemoFile:
+    """style: 'xls' (2025 layout), 'xlsx' (an Excel re-save), '2020' (old names), 'fr'."""
+    window_start = download - timedelta(days=90)
+    metric_header, post_header = _metric_header(), list(POST_HEADER)
+    sheet_names = ("Metrics", "All posts")
+    if style == "2020":
+        metric_header = _metric_header("Shares")
+        post_header = [h.replace("Post ", "Update ").replace("Reposts", "Shares") for h in post_header]
+        post_header = [h for h in post_header if h not in ("Offsite Views", "Content Type")]
+        sheet_names = ("Update metrics (aggregated)", "Update engagement")
+    if style == "fr":
+        metric_header = _french(metric_header, declared.CONTENT_METRICS)
+        post_header = _french(post_header, declared.CONTENT_POSTS)
+        sheet_names = ("Statistiques", "Toutes les publications")
+    post_rows = _post_rows(posts, download, window_start)
+    if style == "2020":
+        post_rows = [
+            [v for h, v in zip(POST_HEADER, row, strict=True) if h not in ("Offsite Views", "Content Type")]
+            for row in post_rows
+        ]
+    sheets = {
+        sheet_names[0]: [[METRICS_DESCRIPTION], metric_header, *_metric_rows(rng, window_start, download)],
+        sheet_names[1]: [[POSTS_DESCRIPTION], post_header, *post_rows],
+    }
+    return _file(
+        "content",
+        download,
+        _workbook_bytes(sheets, xlsx=style == "xlsx"),
+        "xlsx" if style == "xlsx" else "xls",
+    )
+
+
+def _followers_export(rng: random.Random, download: date) -> DemoFile:
+    rows = [["Date", "Sponsored followers", "Organic followers", "Auto-invited followers", "Total followers"]]
+    for offset in range(90, 0, -1):
+        day = download - timedelta(days=offset)
+        organic, sponsored = int(rng.uniform(40, 120)), int(rng.uniform(0, 10))
+        rows.append([day.strftime("%m/%d/%Y"), sponsored, organic, 0, organic + sponsored])
+    location = [["Location", "Total followers"], ["Geneva, Switzerland", 41250], ["Paris, France", 20411]]
+    return _file(
+        "followers", download, _workbook_bytes({"New followers": rows, "Location": location}, False), "xls"
+    )
+
+
+def _file(kind: str, download: date, content: bytes, extension: str) -> DemoFile:
+    downloaded_at = datetime(download.year, download.month, download.day, 8, 16, tzinfo=UTC)
+    epoch_ms = int(downloaded_at.timestamp() * 1000)
+    return DemoFile(f"{ORGANISATION}/{ORGANISATION}_{kind}_{epoch_ms}.{extension}", content, downloaded_at)
+
+
+def demo_files() -> list[DemoFile]:
+    """Monthly LinkedIn downloads through 2025 (and one 2020-layout file), deterministic."""
+    rng = random.Random("socialkpi-demo-linkedin")
+    posts = _posts(rng, date(2024, 10, 1), date(2025, 12, 31))
+    files = []
+    for month in range(1, 13):
+        download = date(2025, month, 1)
+        style = {4: "xlsx", 7: "2020", 10: "fr"}.get(month, "xls")
+        files.append(_content_export(posts, rng, download, style))
+        files.append(_followers_export(rng, download))
+    return files
