@@ -198,3 +198,55 @@ def test_a_failed_check_leaves_the_published_copy_in_place_and_says_which(worksp
     assert "between_twitter_account_daily_engagement_rate" in result.stderr
     assert "Traceback" not in result.stderr
     assert workspace.published_marts.read_bytes() == published_before
+
+
+def test_damaged_files_of_every_kind_are_in_the_ledger_with_a_reason_and_the_rest_loads(
+    workspace, demo_exports
+):
+    exports = Path(workspace.exports)
+    good = [
+        sorted((demo_exports / "linkedin" / "cern").glob("*_content_*.xls"))[0],
+        sorted((demo_exports / "youtube" / "cern").glob("Content *.zip"))[0],
+        sorted((demo_exports / "facebook" / "cern").glob("*_*_*.csv"))[0],
+    ]
+    for path in good:
+        shutil.copy(path, exports / path.name)
+    (exports / "cern").mkdir()
+    xlsx = sorted((demo_exports / "linkedin" / "cern").glob("*.xlsx"))[0].read_bytes()
+    damaged = {
+        "cern/truncated.xlsx": xlsx[: len(xlsx) // 2],
+        "cern/renamed_sheets.xls": _workbook_with_sheet(
+            "Sheet1", [["Date", "Total followers"], ["01/01/2025", "3"]]
+        ),
+        "cern/Follows.csv": 'sep=,\n"Facebook follows"\n"Date","Primary"\n'.encode("utf-16"),
+        "cern/photo.csv": bytes(range(256)) * 10,
+    }
+    for name, content in damaged.items():
+        (exports / name).write_bytes(content)
+
+    result = run_cli("load", settings=workspace)
+
+    entries = ledger(workspace)
+    assert all(entries[path.name][0] == "loaded" for path in good), entries
+    assert entries["cern/truncated.xlsx"][0] == "quarantined"
+    assert "damaged" in entries["cern/truncated.xlsx"][1]
+    assert entries["cern/renamed_sheets.xls"][0] == "unrecognised"
+    assert "Sheet1" in entries["cern/renamed_sheets.xls"][1]
+    assert entries["cern/Follows.csv"][0] == "loaded"  # header only: a valid export of no days
+    assert entries["cern/photo.csv"][0] == "unrecognised"
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def _workbook_with_sheet(name: str, rows: list[list[str]]) -> bytes:
+    import io
+
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet(name)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

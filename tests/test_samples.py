@@ -80,3 +80,64 @@ def samples_path(name: str) -> str:
     from tests.conftest import require_samples
 
     return str(require_samples() / name)
+
+
+FACEBOOK_POSTS = "facebook/Sep-01-2025_Sep-30-2025_2855862537940540.csv"
+FOLLOWS = "facebook/Follows.csv"
+YOUTUBE_TABLE = "youtube/Table data.csv"
+YOUTUBE_CHART = "youtube/Chart data.csv"
+
+
+@pytest.fixture(scope="module")
+def other_samples_refreshed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("samples_other")
+    # The Meta daily series and YouTube's CSVs do not name their account: their folder does.
+    copy_samples([FACEBOOK_POSTS, FOLLOWS], root / "exports" / "pc merchandise")
+    copy_samples([YOUTUBE_TABLE, YOUTUBE_CHART], root / "exports" / "some channel")
+    settings = load_settings(str(root / "exports"), root / "warehouse" / "socialkpi.duckdb")
+    run_cli("refresh", settings=settings, check=True)
+    return settings
+
+
+def test_the_facebook_posts_sample_gives_81_posts_with_meta_s_own_numbers(other_samples_refreshed):
+    assert query(
+        other_samples_refreshed, "select count(*), count(distinct account) from marts.facebook_posts"
+    ) == [(81, 1)]
+    ours = query(
+        other_samples_refreshed,
+        "select sum(reach), sum(reactions), sum(comments), sum(shares) from marts.facebook_posts",
+    )
+    theirs = query(
+        other_samples_refreshed,
+        "select sum(Reach), sum(Reactions), sum(Comments), sum(Shares) "
+        f"from read_csv('{samples_path(FACEBOOK_POSTS)}')",
+    )
+    assert ours == theirs
+
+
+def test_the_utf16_follows_sample_gives_28_days_of_new_followers(other_samples_refreshed):
+    rows = query(
+        other_samples_refreshed,
+        "select count(*), sum(new_followers), min(date), max(date) from marts.facebook_page_daily",
+    )
+    assert rows[0][0] == 28
+    assert str(rows[0][2]) == "2025-09-20"
+
+
+def test_the_youtube_table_sample_gives_442_videos_and_its_total_row_covers_them(other_samples_refreshed):
+    assert query(other_samples_refreshed, "select count(*) from marts.youtube_videos") == [(442,)]
+    total, listed = query(
+        other_samples_refreshed,
+        "select sum(views) filter (where is_total_row), sum(views) filter (where not is_total_row) "
+        "from staging.stg_youtube__video_rows",
+    )[0]
+    # Studio's Total counts views of content the table does not list: never less than the rows.
+    assert (total, listed) == (181588, 153235)
+    assert query(
+        other_samples_refreshed,
+        "select count(*) from marts.youtube_videos where post_id like ' %' or post_id like '-%'",
+    ) == [(5,)]
+
+
+def test_the_youtube_chart_sample_lands_1825_day_rows(other_samples_refreshed):
+    assert query(other_samples_refreshed, "select count(*) from raw_youtube.video_daily") == [(1825,)]
