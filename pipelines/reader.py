@@ -27,10 +27,21 @@ from pipelines.provenance import Provenance, resolve
 from pipelines.recognise import Recognition, recognise
 from pipelines.sheets import is_spreadsheet, read_sheets
 
-# Counts with optional thousands separators ("1,234") or a trailing ".0" (X per-tweet files);
-# rates as fractions, possibly in exponent notation. A decimal comma ("1,5") is not accepted here:
-# silently reading it as 15 would be worse than asking.
-_NUMBER = r"^\s*-?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?([eE][-+]?\d+)?\s*$"
+# Numbers as exports write them, each form unambiguous: plain or dot-decimal ("104.0", the X
+# per-tweet files), comma-grouped thousands ("1,234", some X and Instagram exports), space-grouped
+# thousands with a decimal comma ("1 234,5", French), a decimal comma ("13,4"), and k/M suffixes
+# ("13,4 k", "1.3K"). dbt staging (macro export_number) reads exactly these forms. Anything else
+# ("1.2.3", "12abc") is refused with its row and column named rather than guessed.
+_SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space (French grouping)
+_NUMBER = (
+    r"^\s*-?("
+    r"\d+(\.\d+)?([eE][-+]?\d+)?"
+    r"|\d{1,3}(,\d{3})+(\.\d+)?"
+    rf"|\d{{1,3}}([{_SPACES}]\d{{3}})+(,\d+)?"
+    r"|\d+,\d+"
+    rf"|\d+([.,]\d+)?[{_SPACES}]?[kKmM]"
+    r")\s*$"
+)
 _DURATION = r"^\s*\d+:[0-5]\d:[0-5]\d\s*$"
 _LINEAGE_TYPES = {
     "_source_file": pa.string(),

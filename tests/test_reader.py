@@ -234,3 +234,9 @@ def test_meta_chart_days_without_a_year_are_accepted_including_february_29():
         '"February 29","10","1"\n"March 1","11","undefined"'
     )
     assert read(b"\xef\xbb\xbf" + text.encode(), "cern/FollowerHistory.csv").table.num_rows == 2
+
+
+@pytest.mark.parametrize("value", ["1,070", "1070.0", "1 070", "1\u202f070", "13,4 k", "1.3K", "2M", "13,4"])
+def test_every_number_form_exports_write_is_accepted(value):
+    row = f'"Fri, Mar 21, 2025","{value}",11,32,0,0,0,0,2,1,6,0,0,0'
+    assert read(overview(row)).table["impressions"][0].as_py() == value

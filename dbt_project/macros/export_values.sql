@@ -13,14 +13,38 @@
     end
 {%- endmacro %}
 
-{#- A count: "104.0" (X per-tweet files), "1,234" (thousands separators) -> 104, 1234. -#}
-{% macro to_count(column) -%}
-    cast(round(cast(replace({{ null_if_token(column) }}, ',', '') as double)) as bigint)
+{#- A number in any form the readers accept (pipelines/reader.py _NUMBER): "104.0", "1,234",
+    "1 234,5", "13,4", "13,4 k", "1.3K". A comma followed by exactly three digits is a
+    thousands separator in a count ("1,234" people) and a decimal comma in a fraction. -#}
+{% macro export_number(column, kind) -%}
+    {%- set v = null_if_token(column) -%}
+    case
+        when regexp_matches({{ v }}, '^-?[0-9]+([.,][0-9]+)?[   ]?[kKmM]$')
+            then cast(
+                replace(regexp_extract({{ v }}, '^-?[0-9]+([.,][0-9]+)?'), ',', '.') as double
+            ) * case when lower(right({{ v }}, 1)) = 'k' then 1000 else 1000000 end
+        when regexp_matches({{ v }}, '^-?[0-9]{1,3}([   ][0-9]{3})+(,[0-9]+)?$')
+            then cast(
+                replace(regexp_replace({{ v }}, '[   ]', '', 'g'), ',', '.') as double
+            )
+        {%- if kind == 'count' %}
+        when regexp_matches({{ v }}, '^-?[0-9]{1,3}(,[0-9]{3})+([.][0-9]+)?$')
+            then cast(replace({{ v }}, ',', '') as double)
+        {%- endif %}
+        when regexp_matches({{ v }}, '^-?[0-9]+,[0-9]+$')
+            then cast(replace({{ v }}, ',', '.') as double)
+        else cast({{ v }} as double)
+    end
 {%- endmacro %}
 
-{#- A rate written as a fraction ("0.0384..."). -#}
+{#- A count, rounded to a whole number. -#}
+{% macro to_count(column) -%}
+    cast(round({{ export_number(column, 'count') }}) as bigint)
+{%- endmacro %}
+
+{#- A fraction or a decimal measure ("0.0384", "45.8772", "0,0384"). -#}
 {% macro to_fraction(column) -%}
-    cast(replace({{ null_if_token(column) }}, ',', '') as double)
+    {{ export_number(column, 'fraction') }}
 {%- endmacro %}
 
 {#- A UTC timestamp from any declared style: styles with an offset are converted to UTC,
