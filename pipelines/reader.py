@@ -122,10 +122,10 @@ def _read_workbook(data: bytes, where: _Where, sha256: str, ingested_at: datetim
         except UnreadableExport as refusal:
             if refusal.status != UNRECOGNISED:
                 raise
-            skipped.append(sheet.name)
+            skipped.append(sheet.name or sheet.label)
             continue
         table = _sheet_table(rows, layout, recognition)
-        sheet_where = _Where(where.file, f"{where.source}::{sheet.name}")
+        sheet_where = _Where(where.file, f"{where.source}::{sheet.name or sheet.label}")
         parsed.append(_finish(table, layout, recognition, sheet_where, sha256, ingested_at))
     if not parsed:
         raise UnreadableExport(

@@ -27,8 +27,11 @@ _SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
 
 @dataclass(frozen=True)
 class Sheet:
-    name: str
+    """A sheet's rows. `name` is None for an HTML table: it has no sheet name to match on."""
+
+    name: str | None
     rows: list[list[str]]
+    label: str = ""
 
 
 def is_spreadsheet(data: bytes) -> bool:
@@ -141,4 +144,4 @@ class _TableParser(HTMLParser):
 def _html_tables(data: bytes) -> list[Sheet]:
     parser = _TableParser()
     parser.feed(data.decode("utf-8", errors="replace"))
-    return [Sheet(f"Table {i + 1}", rows) for i, rows in enumerate(parser.tables)]
+    return [Sheet(None, rows, label=f"table {i + 1}") for i, rows in enumerate(parser.tables)]

@@ -240,3 +240,48 @@ def test_meta_chart_days_without_a_year_are_accepted_including_february_29():
 def test_every_number_form_exports_write_is_accepted(value):
     row = f'"Fri, Mar 21, 2025","{value}",11,32,0,0,0,0,2,1,6,0,0,0'
     assert read(overview(row)).table["impressions"][0].as_py() == value
+
+
+def test_a_linkedin_xls_that_is_really_an_html_table_loads_like_the_real_workbook():
+    html = (
+        b"<html><body><table><tr><td>Date</td><td>Organic followers</td><td>Total followers</td></tr>"
+        b"<tr><td>12/01/2024</td><td>40</td><td>41</td></tr></table></body></html>"
+    )
+    file = ExportFile("x/cern_followers_1753863379800.xls", "file:///x", len(html), NOW)
+    (parsed,) = read_export(html, file, "sha", NOW)
+    assert parsed.format.name == "linkedin.followers"
+    assert parsed.table["total_followers"].to_pylist() == ["41"]
+
+
+SPREADSHEET_ML = """<?xml version="1.0"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"
+ xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+ <Worksheet ss:Name="Key Metrics"><Table>
+  <Row><Cell><Data ss:Type="String">Post ID</Data></Cell>
+   <Cell><Data ss:Type="String">Permalink</Data></Cell>
+   <Cell><Data ss:Type="String">Post Message</Data></Cell><Cell><Data ss:Type="String">Type</Data></Cell>
+   <Cell><Data ss:Type="String">Posted</Data></Cell>
+   <Cell><Data ss:Type="String">Lifetime Post Total Reach</Data></Cell></Row>
+  <Row><Cell ss:Index="6"><Data ss:Type="String">Lifetime: The number of people who saw it</Data></Cell></Row>
+  <Row><Cell><Data ss:Type="String">123_456</Data></Cell>
+   <Cell><Data ss:Type="String">https://fb.com/1</Data></Cell>
+   <Cell><Data ss:Type="String">Hello</Data></Cell><Cell><Data ss:Type="String">Photo</Data></Cell>
+   <Cell><Data ss:Type="DateTime">2020-04-01T09:03:47.000</Data></Cell>
+   <Cell><Data ss:Type="Number">512</Data></Cell></Row>
+ </Table></Worksheet>
+ <Worksheet ss:Name="Lifetime Talking About This(...">
+  <Table><Row><Cell><Data ss:Type="String">Description</Data></Cell></Row></Table>
+ </Worksheet>
+</Workbook>"""
+
+
+def test_a_legacy_insights_xls_that_is_really_spreadsheetml_skips_its_description_row():
+    content = SPREADSHEET_ML.encode()
+    path = "x/Facebook Insights Data Export (Post Level) - CERN - 2020-06-30.xls"
+    file = ExportFile(path, "file:///x", len(content), NOW)
+    (parsed,) = read_export(content, file, "sha", NOW)
+    assert parsed.format.name == "facebook.insights_posts"
+    assert parsed.provenance.account == "cern"
+    assert parsed.table.select(["post_id", "posted_at", "reach"]).to_pylist() == [
+        {"post_id": "123_456", "posted_at": "2020-04-01T09:03:47", "reach": "512"}
+    ]
