@@ -27,12 +27,8 @@ final as (
         shares,
         link_clicks,
         video_views_3s,
-        cast(
-            coalesce(reactions, 0) + coalesce(comments, 0) + coalesce(shares, 0) as bigint
-        ) as interactions,
-        {{ safe_ratio(
-            'coalesce(reactions, 0) + coalesce(comments, 0) + coalesce(shares, 0)', 'reach'
-        ) }} as engagement_rate
+        cast({{ channel_interactions('facebook') }} as bigint) as interactions,
+        {{ channel_engagement_rate('facebook') }} as engagement_rate
     from latest
 )
 

@@ -31,14 +31,8 @@ final as (
         shares,
         saves,
         follows,
-        cast(
-            coalesce(likes, 0) + coalesce(comments, 0) + coalesce(shares, 0) + coalesce(saves, 0)
-            as bigint
-        ) as interactions,
-        {{ safe_ratio(
-            'coalesce(likes, 0) + coalesce(comments, 0) + coalesce(shares, 0) + coalesce(saves, 0)',
-            'reach'
-        ) }} as engagement_rate
+        cast({{ channel_interactions('instagram') }} as bigint) as interactions,
+        {{ channel_engagement_rate('instagram') }} as engagement_rate
     from latest
 )
 

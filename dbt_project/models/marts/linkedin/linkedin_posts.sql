@@ -25,16 +25,8 @@ final as (
         comments,
         reposts as shares,
         follows,
-        cast(
-            coalesce(clicks, 0) + coalesce(likes, 0) + coalesce(comments, 0)
-            + coalesce(reposts, 0) + coalesce(follows, 0)
-            as bigint
-        ) as interactions,
-        {{ safe_ratio(
-            'coalesce(clicks, 0) + coalesce(likes, 0) + coalesce(comments, 0)'
-            ~ ' + coalesce(reposts, 0) + coalesce(follows, 0)',
-            'impressions'
-        ) }} as engagement_rate
+        cast({{ channel_interactions('linkedin') }} as bigint) as interactions,
+        {{ channel_engagement_rate('linkedin') }} as engagement_rate
     from latest
 )
 

@@ -24,7 +24,7 @@ final as (
         posts_published,
         impressions,
         engagements,
-        {{ safe_ratio('engagements', 'impressions') }} as engagement_rate,
+        {{ channel_engagement_rate('twitter') }} as engagement_rate,
         likes,
         retweets,
         replies,

@@ -71,7 +71,7 @@ with_kpis as (
     select
         *,
         {{ to_local_time('posted_at') }} as posted_at_local,
-        {{ safe_ratio('engagements', 'impressions') }} as engagement_rate,
+        {{ channel_engagement_rate('twitter') }} as engagement_rate,
         -- X exports do not say what a tweet contained; these are the clear signals it leaves.
         case
             when text ilike '%pic.twitter.com/%' or media_views > 0 then 'photo'

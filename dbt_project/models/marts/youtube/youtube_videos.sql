@@ -28,13 +28,8 @@ final as (
         impressions,
         impressions_ctr,
         average_view_duration_seconds,
-        -- Null, not 0, when the export carried none of likes, comments and shares.
-        case
-            when coalesce(likes, comments, shares) is not null
-                then {{ safe_ratio(
-                    'coalesce(likes, 0) + coalesce(comments, 0) + coalesce(shares, 0)', 'views'
-                ) }}
-        end as engagement_rate
+        -- NULL, not 0, when the export carried none of likes, comments and shares.
+        {{ channel_engagement_rate('youtube') }} as engagement_rate
     from latest
 )
 

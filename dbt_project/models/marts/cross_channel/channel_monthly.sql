@@ -1,0 +1,111 @@
+-- One row per channel, account and month: what was published that month (lifetime numbers of
+-- those posts, as of their latest download) and what happened that month (followers gained,
+-- interactions counted between downloads).
+with
+
+history as (
+    select * from {{ ref('post_metric_history') }}
+),
+
+latest_per_post as (
+    select *
+    from history
+    qualify row_number() over (
+        partition by channel, account, post_id order by snapshot_date desc
+    ) = 1
+),
+
+published as (
+    select
+        channel,
+        account,
+        cast(date_trunc('month', posted_at) as date) as month,
+        count(*) as posts_published,
+        sum(audience) as lifetime_audience_of_posts_published,
+        sum(interactions) as lifetime_interactions_of_posts_published
+    from latest_per_post
+    group by channel, account, cast(date_trunc('month', posted_at) as date)
+),
+
+-- Activity in the month as far as downloads allow: what posts gained between a download in
+-- this month and the download before it.
+activity as (
+    select
+        channel,
+        account,
+        cast(date_trunc('month', snapshot_date) as date) as month,
+        sum(interactions_gained) as interactions_gained_between_downloads
+    from history
+    group by channel, account, cast(date_trunc('month', snapshot_date) as date)
+),
+
+followers as (
+    select
+        channel,
+        account,
+        cast(date_trunc('month', date) as date) as month,
+        sum(new_followers) as new_followers,
+        sum(net_change) as net_follower_change,
+        arg_max(followers, date) filter (where followers is not null) as followers_at_month_end
+    from {{ ref('int_followers__daily') }}
+    group by channel, account, cast(date_trunc('month', date) as date)
+),
+
+months as (
+    select
+        channel,
+        account,
+        month
+    from published
+    union
+    select
+        channel,
+        account,
+        month
+    from activity
+    union
+    select
+        channel,
+        account,
+        month
+    from followers
+),
+
+final as (
+    select
+        months.channel,
+        months.account,
+        months.month,
+        cast(coalesce(published.posts_published, 0) as bigint) as posts_published,
+        cast(published.lifetime_audience_of_posts_published as bigint)
+            as lifetime_audience_of_posts_published,
+        cast(published.lifetime_interactions_of_posts_published as bigint)
+            as lifetime_interactions_of_posts_published,
+        {{ safe_ratio(
+            'published.lifetime_interactions_of_posts_published',
+            'published.lifetime_audience_of_posts_published'
+        ) }} as lifetime_engagement_rate_of_posts_published,
+        cast(activity.interactions_gained_between_downloads as bigint)
+            as interactions_gained_between_downloads,
+        cast(followers.new_followers as bigint) as new_followers,
+        cast(followers.net_follower_change as bigint) as net_follower_change,
+        cast(followers.followers_at_month_end as bigint) as followers_at_month_end
+    from months
+    left join published
+        on
+            months.channel = published.channel
+            and months.account = published.account
+            and months.month = published.month
+    left join activity
+        on
+            months.channel = activity.channel
+            and months.account = activity.account
+            and months.month = activity.month
+    left join followers
+        on
+            months.channel = followers.channel
+            and months.account = followers.account
+            and months.month = followers.month
+)
+
+select * from final
