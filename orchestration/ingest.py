@@ -1,12 +1,14 @@
 """The load step as one asset per raw table (plus the file ledger), keyed like dbt's sources."""
 
 import dagster as dg
+import duckdb
 
 from orchestration.constants import WAREHOUSE_POOL
 from orchestration.resources import SocialKpiResource
 from pipelines.formats import ALL_FORMATS
 from pipelines.ledger import LEDGER_TABLE
 from socialkpi import steps
+from socialkpi.reconcile import mismatches
 
 # dbt's source keys are [schema, table]: raw_twitter/tweets feeds stg_twitter__tweet_snapshots.
 RAW_TABLE_KEYS = sorted({dg.AssetKey([f.raw_schema, f.table]) for f in ALL_FORMATS}, key=str)
@@ -39,3 +41,35 @@ def load_exports(context: dg.AssetExecutionContext, socialkpi: SocialKpiResource
             ),
         },
     )
+
+
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec(
+            "rows_reconcile_with_the_ledger",
+            asset=key,
+            blocking=True,
+            description="Every loaded file's rows in raw equal the rows the ledger says were read.",
+        )
+        for key in RAW_TABLE_KEYS
+    ],
+)
+def raw_rows_reconcile_with_the_ledger(socialkpi: SocialKpiResource):
+    """Blocking: when raw and the ledger disagree, no model is built and nothing is published."""
+    with duckdb.connect(str(socialkpi.settings().warehouse)) as con:
+        problems = mismatches(con)
+    table = "\n".join(f"| `{file}` | {read} | {raw} |" for file, read, raw in problems)
+    for key in RAW_TABLE_KEYS:
+        yield dg.AssetCheckResult(
+            asset_key=key,
+            check_name="rows_reconcile_with_the_ledger",
+            passed=not problems,
+            metadata={
+                "files_not_reconciling": len(problems),
+                "details": dg.MetadataValue.md(
+                    f"| file | ledger rows | raw rows |\n|---|---|---|\n{table}"
+                    if problems
+                    else "all files reconcile"
+                ),
+            },
+        )

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 import duckdb
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipelines.errors import STATUSES
@@ -23,6 +24,7 @@ from pipelines.exports import ExportsFolderMissing
 from pipelines.load import LoadReport
 from socialkpi import steps
 from socialkpi.publish import PublishFailed, PublishResult, open_published, rollback
+from socialkpi.reconcile import ReconciliationFailed
 from socialkpi.settings import load_settings
 from socialkpi.transform import BuildFailed
 
@@ -30,7 +32,7 @@ from socialkpi.transform import BuildFailed
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_FAILED, EXIT_FILES_REFUSED = 1, 2
-_KNOWN_FAILURES = (BuildFailed, PublishFailed, ExportsFolderMissing, duckdb.IOException)
+_KNOWN_FAILURES = (BuildFailed, PublishFailed, ExportsFolderMissing, ReconciliationFailed, duckdb.IOException)
 
 
 def _settings_options(command):
@@ -62,7 +64,8 @@ def _one_line_errors(command):
                 raise
             known = isinstance(error, _KNOWN_FAILURES)
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            err.print(f"[red]error:[/red] {reason if known else f'{type(error).__name__}: {reason}'}")
+            shown = reason if known else f"{type(error).__name__}: {reason}"
+            err.print(f"[red]error:[/red] {escape(shown)}")
             raise SystemExit(EXIT_FAILED) from None
 
     return wrapper
@@ -88,7 +91,7 @@ class _Progress:
         if self._status:
             self._status.update(message)
         elif not message.startswith("dbt:"):
-            err.print(f"… {message}")
+            err.print(f"… {escape(message)}")
 
 
 @click.group()
@@ -140,7 +143,7 @@ def publish(exports: str | None, warehouse: str | None, roll_back: bool) -> None
     """Copy the marts into the published read-only file (or roll back to the previous one)."""
     settings = load_settings(exports, warehouse)
     if roll_back:
-        out.print(f"restored the previous published copy at {rollback(settings)}")
+        out.print(f"restored the previous published copy at {rollback(settings)}", markup=False)
         return
     _print_publish_summary(steps.publish(settings))
 
@@ -213,7 +216,7 @@ def _shell(con: duckdb.DuckDBPyConnection) -> None:
             try:
                 _show(con, buffer)
             except duckdb.Error as error:
-                err.print(f"[red]{error}[/red]")
+                err.print(f"[red]{escape(str(error))}[/red]")
             buffer = ""
 
 
@@ -232,7 +235,7 @@ def demo(exports: str, scale: str) -> None:
     from socialkpi.demo import write_demo_exports
 
     written = write_demo_exports(Path(exports), scale)
-    out.print(f"wrote {len(written)} demo export files under {exports}")
+    out.print(f"wrote {len(written)} demo export files under {exports}", markup=False)
 
 
 def _print_load_summary(report: LoadReport) -> None:
@@ -244,11 +247,13 @@ def _print_load_summary(report: LoadReport) -> None:
     for table, rows in sorted(report.rows_by_table.items()):
         out.print(f"  {table}: +{rows} rows")
     for entry in report.refused:
-        out.print(f"  [yellow]{entry.status}[/yellow] {entry.relative_path}: {entry.reason}")
+        out.print(
+            f"  [yellow]{entry.status}[/yellow] {escape(entry.relative_path)}: {escape(entry.reason or '')}"
+        )
 
 
 def _print_publish_summary(published: PublishResult) -> None:
-    out.print(f"published {published.path} ({published.size_bytes / 1e6:.1f} MB)")
+    out.print(f"published {published.path} ({published.size_bytes / 1e6:.1f} MB)", markup=False)
     for mart, rows in published.rows_by_mart.items():
         out.print(f"  marts.{mart}: {rows} rows")
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from pipelines.load import LoadReport, load_exports
 from socialkpi.publish import PublishResult, publish
+from socialkpi.reconcile import reconcile
 from socialkpi.settings import Settings
 from socialkpi.transform import run_dbt
 
@@ -32,6 +33,7 @@ def refresh(settings: Settings, progress: Progress | None = None) -> tuple[LoadR
     """The nightly job: load what is new, build and test everything, publish only if all passed."""
     say = progress or (lambda _message: None)
     report = load(settings, progress)
+    say(f"reconciled {reconcile(settings)} loaded files with raw")
     say("building and testing models (dbt build)")
     build(settings, progress)
     say("publishing the marts")

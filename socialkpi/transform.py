@@ -25,9 +25,22 @@ def run_dbt(settings: Settings, command: str, *extra: str, progress: Callable[[s
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     callbacks = [_progress_callback(progress)] if progress else []
     result = dbtRunner(callbacks=callbacks).invoke(dbt_args(command, "--quiet", *extra))
+    _release_dbt_database()
     if not result.success:
-        raise BuildFailed(_failure_summary(result))
+        raise BuildFailed(_failure_summary(result, settings))
     return result
+
+
+def _release_dbt_database() -> None:
+    """dbt-duckdb keeps its database open in a class attribute after an in-process run (after a
+    failed one too); close it, so this process can open the warehouse again (to read a failed
+    test's rows, to publish) and so a long-lived process never holds the file."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV  # no public way to release it
+    if environment is not None:
+        environment.close()
+        DuckDBConnectionManager._ENV = None
 
 
 def _progress_callback(progress: Callable[[str], None]):
@@ -43,12 +56,33 @@ def _progress_callback(progress: Callable[[str], None]):
     return on_event
 
 
-def _failure_summary(result) -> str:
+def _failure_summary(result, settings: Settings) -> str:
     if result.exception is not None:
         return f"dbt could not run: {str(result.exception).strip().splitlines()[0]}"
     failures = [
         f"{r.node.name} ({r.status}: {(r.message or '').strip().splitlines()[0][:160]})"
+        + _first_failing_row(getattr(r.node, "relation_name", None), settings)
         for r in (result.result or [])
         if str(r.status) in ("error", "fail")
     ]
     return "dbt build failed: " + "; ".join(failures or ["see dbt_project/logs/dbt.log"])
+
+
+def _first_failing_row(audit_relation: str | None, settings: Settings) -> str:
+    """The first row a failed test stored (data_tests store their failures), so the message
+    names the file or post at fault, not only the test."""
+    if not audit_relation:
+        return ""
+    import duckdb
+
+    try:
+        with duckdb.connect(str(settings.warehouse)) as con:
+            relation = con.sql(f"select * from {audit_relation} limit 1")
+            row = relation.fetchone()
+            names = relation.columns
+    except duckdb.Error:
+        return ""
+    if row is None:
+        return ""
+    cells = ", ".join(f"{name}={value}" for name, value in zip(names, row, strict=True) if value is not None)
+    return f" [first failing row: {cells[:300]}]"

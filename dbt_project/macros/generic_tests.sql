@@ -14,3 +14,22 @@
     from {{ model }}
     where {{ column_name }} < {{ min_value }} or {{ column_name }} > {{ max_value }}
 {% endtest %}
+
+{#- No count column of the model is negative, except the ones named in `allowed` (net changes,
+    which platforms allow to go below zero: YouTube's net subscribers). Every integer column is a
+    count in our marts, so new columns are covered without a yml change. -#}
+{% test no_negative_counts(model, allowed=[]) %}
+    {%- set counts = [] -%}
+    {%- for column in adapter.get_columns_in_relation(model) -%}
+        {%- if column.dtype | lower in ('bigint', 'integer', 'hugeint')
+            and column.name not in allowed -%}
+            {%- do counts.append(column.name) -%}
+        {%- endif -%}
+    {%- endfor %}
+    select *
+    from {{ model }}
+    where false
+    {%- for name in counts %}
+        or {{ name }} < 0
+    {%- endfor %}
+{% endtest %}
