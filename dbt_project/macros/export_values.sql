@@ -19,7 +19,9 @@
     "1 234,5", "13,4", "13,4 k", "1.3K". A comma followed by exactly three digits is a
     thousands separator in a count ("1,234" people) and a decimal comma in a fraction. -#}
 {% macro export_number(column, kind) -%}
-    {%- set v = null_if_token(column) -%}
+    {#- The patterns only match numbers, never a null token, so they can test the trimmed cell;
+        only the last branch needs the null tokens (and the model stays small to bind). -#}
+    {%- set v = 'trim(' ~ column ~ ')' -%}
     case
         when regexp_matches({{ v }}, '^-?[0-9]+([.,][0-9]+)?[   ]?[kKmM]$')
             then cast(
@@ -35,7 +37,7 @@
         {%- endif %}
         when regexp_matches({{ v }}, '^-?[0-9]+,[0-9]+$')
             then cast(replace({{ v }}, ',', '.') as double)
-        else cast({{ v }} as double)
+        else cast({{ null_if_token(column) }} as double)
     end
 {%- endmacro %}
 
