@@ -18,3 +18,16 @@
     from {{ ref(model) }}
     where {{ where }}
 {%- endmacro %}
+
+{#- The columns every post mart shares, as all_posts takes them from each. -#}
+{% macro post_identity_columns() -%}
+    channel,
+    account,
+    post_id,
+    posted_at,
+    posted_at_local,
+    post_url,
+    text,
+    format,
+    snapshot_date
+{%- endmacro %}
