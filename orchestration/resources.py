@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.dbt_project import dbt_project
-from socialkpi.settings import EXPORTS_ENV, WAREHOUSE_ENV, Settings, load_settings
+from socialkpi.settings import Settings, load_settings
 
 
 class SocialKpiResource(dg.ConfigurableResource):
@@ -23,12 +22,11 @@ class SocialKpiResource(dg.ConfigurableResource):
         return load_settings(self.exports, self.warehouse)
 
 
-def build_resources() -> dict[str, object]:
+def build_resources(settings: Settings | None = None) -> dict[str, object]:
+    """The resources for these settings (default: the environment's, as load_settings reads it)."""
+    settings = settings or load_settings()
     return {
-        "socialkpi": SocialKpiResource(
-            exports=os.environ.get(EXPORTS_ENV, "./exports"),
-            warehouse=os.environ.get(WAREHOUSE_ENV, "./warehouse/socialkpi.duckdb"),
-        ),
+        "socialkpi": SocialKpiResource(exports=settings.exports, warehouse=str(settings.warehouse)),
         # The venv's own dbt, so runs work without an activated venv on PATH.
         "dbt": DbtCliResource(
             project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")

@@ -3,17 +3,14 @@ and it materializes for real on the demo exports."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
-from dagster_dbt import DbtCliResource
 
 from orchestration.constants import REFRESH_JOB, WAREHOUSE_POOL
-from orchestration.dbt_project import dbt_project
-from orchestration.resources import SocialKpiResource
+from orchestration.resources import build_resources
 from socialkpi.settings import Settings, load_settings
 
 
@@ -64,12 +61,7 @@ def test_the_nightly_schedule_runs_the_whole_graph_at_two_in_zurich_by_default(d
 
 
 def materialize_everything(defs, settings: Settings) -> dg.ExecuteInProcessResult:
-    resources = {
-        "socialkpi": SocialKpiResource(exports=settings.exports, warehouse=str(settings.warehouse)),
-        "dbt": DbtCliResource(
-            project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
-        ),
-    }
+    resources = build_resources(settings)
     job = defs.resolve_job_def(REFRESH_JOB)
     return job.execute_in_process(
         resources=resources, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False

@@ -95,11 +95,11 @@
 
 {#- True for the totals row a platform puts among the data rows. -#}
 {% macro is_total_row(column) -%}
-    coalesce(trim({{ column }}) in (
+    coalesce(list_contains([
         {%- for label in var('total_row_labels') -%}
             '{{ label }}'{{ ", " if not loop.last }}
         {%- endfor -%}
-    ), false)
+    ], trim({{ column }})), false)
 {%- endmacro %}
 
 {#- A UTC timestamp as wall-clock time in the team's time zone. -#}

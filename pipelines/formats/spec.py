@@ -120,6 +120,19 @@ class ExportFormat:
         if unknown:
             raise ValueError(f"{self.name}: identify names undeclared columns {sorted(unknown)}")
 
+    def localised_header(self, header: list[str] | tuple[str, ...], language: str) -> list[str]:
+        """An English header as the interface in `language` writes it, from the declared
+        spellings (English where a column declares none in that language). For writing files
+        in this shape: the demo exports and tests."""
+        if language == "en":
+            return list(header)
+        spelling = {}
+        for column in self.columns:
+            translated = column.spellings()[language]
+            for english in column.en:
+                spelling[normalize_header(english)] = translated[0] if translated else english
+        return [spelling.get(normalize_header(h), h) for h in header]
+
     def allows_sheet(self, sheet: str | None) -> bool:
         """A CSV (no sheet) may hold any shape: people save sheets as CSV."""
         if sheet is None or not self.sheet_names:

@@ -163,11 +163,6 @@ def _metric_header(shares_name: str = "Reposts") -> list[str]:
     return [*header, "Engagement rate (organic)", "Engagement rate (sponsored)", "Engagement rate (total)"]
 
 
-def _french(header: list[str], fmt) -> list[str]:
-    by_english = {en: column.fr[0] for column in fmt.columns for en in column.en if column.fr}
-    return [by_english.get(h, h) for h in header]
-
-
 def _workbook_bytes(sheets: dict[str, list[list[object]]], xlsx: bool) -> bytes:
     buffer = io.BytesIO()
     if xlsx:
@@ -200,8 +195,8 @@ def _content_export(posts, rng, download: date, style: str) -> DemoFile:
         post_header = [h for h in post_header if h not in ("Offsite Views", "Content Type")]
         sheet_names = ("Update metrics (aggregated)", "Update engagement")
     if style == "fr":
-        metric_header = _french(metric_header, declared.CONTENT_METRICS)
-        post_header = _french(post_header, declared.CONTENT_POSTS)
+        metric_header = declared.CONTENT_METRICS.localised_header(metric_header, "fr")
+        post_header = declared.CONTENT_POSTS.localised_header(post_header, "fr")
         sheet_names = ("Statistiques", "Toutes les publications")
     post_rows = _post_rows(posts, download, window_start)
     if style == "2020":

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pipelines.formats import meta as declared
-from pipelines.formats.spec import ExportFormat, normalize_header
+from pipelines.formats.spec import ExportFormat
 from socialkpi.demo.twitter import MONTHS, DemoFile
 
 ACCOUNT_FOLDER = "cern"
@@ -351,19 +351,6 @@ def _meta_csv(rows: list[list[str]]) -> bytes:
     return ("\ufeff" + "".join(",".join(_meta_cell(c) for c in row) + "\n" for row in rows)).encode("utf-8")
 
 
-def _localised(header: tuple[str, ...], language: str, fmt: ExportFormat) -> list[str]:
-    """The header as the interface in `language` writes it, from the declared spellings (English
-    where a column declares no spelling in that language)."""
-    if language == "en":
-        return list(header)
-    spelling = {}
-    for column in fmt.columns:
-        translated = column.spellings()[language]
-        for english in column.en:
-            spelling[normalize_header(english)] = translated[0] if translated else english
-    return [spelling.get(normalize_header(h), h) for h in header]
-
-
 def _meta_day(day: date) -> str:
     return f"{MONTHS[day.month - 1]}-{day.day:02d}-{day.year}"
 
@@ -486,7 +473,7 @@ def posts_file(export: PostsExport, posts: list[Post], monday: date, language: s
     """The export downloaded on a Monday morning: the last 28 days, end inclusive, newest first."""
     start, end = monday - timedelta(days=28), monday - timedelta(days=1)
     as_of = datetime(monday.year, monday.month, monday.day, 9)
-    rows = [_localised(export.header, language, export.fmt)]
+    rows = [export.fmt.localised_header(export.header, language)]
     for post in reversed(posts):
         if start <= post.posted_at.date() <= end:
             cells = export.cells(post, as_of)

@@ -20,7 +20,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pipelines.formats import twitter as declared
-from pipelines.formats.spec import normalize_header
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -243,17 +242,6 @@ def _csv_text(rows: list[list[str]], quote_all: bool, line_end: str, trailing_ne
     return text if trailing_newline else text.removesuffix(line_end)
 
 
-def _localised(header: list[str], language: str, fmt) -> list[str]:
-    """The header as the French interface writes it, from the declared spellings."""
-    if language == "en":
-        return header
-    by_english = {}
-    for column in fmt.columns:
-        for spelling in column.en:
-            by_english[normalize_header(spelling)] = column.fr[0] if column.fr else spelling
-    return [by_english.get(normalize_header(h), h) for h in header]
-
-
 def _float_count(value: int) -> str:
     return f"{float(value)}"
 
@@ -267,7 +255,7 @@ def gen_ab_tweet_file(
     if generation == "A":
         header = [h.replace("likes", "favorites") for h in header]
     fmt = next(f for f in declared.FORMATS if f.name == f"twitter.tweet_activity.gen_{generation.lower()}")
-    rows = [_localised(header, account.language, fmt)]
+    rows = [fmt.localised_header(header, account.language)]
     in_window = [t for t in tweets if start <= t.posted_at.date() < end]
     for tweet in sorted(in_window, key=lambda t: t.posted_at, reverse=True):  # newest first
         m = tweet.lifetime(downloaded)
@@ -330,7 +318,7 @@ def gen_ab_daily_file(
     downloaded = datetime(end.year, end.month, end.day, 9, tzinfo=UTC)
     header = [h.replace("likes", "favorites") if generation == "A" else h for h in GEN_B_DAILY_HEADER]
     fmt = next(f for f in declared.FORMATS if f.name == f"twitter.daily_activity.gen_{generation.lower()}")
-    rows = [_localised(header, account.language, fmt)]
+    rows = [fmt.localised_header(header, account.language)]
     for day in _days(start, end):  # oldest first
         m = daily_increments(tweets, day, downloaded)
         rate = m.get("engagements", 0) / m["impressions"] if m.get("impressions") else 0.0
@@ -390,7 +378,7 @@ def x_content_file(
     start, end = window
     downloaded = datetime(end.year, end.month, end.day, 18, tzinfo=UTC)
     header = X_CONTENT_HEADER_2025 if variant == "2025" else X_CONTENT_HEADER_2026
-    rows = [_localised(list(header), account.language, declared.X_CONTENT)]
+    rows = [declared.X_CONTENT.localised_header(header, account.language)]
     in_window = [t for t in tweets if start <= t.posted_at.date() <= end]
     for tweet in sorted(in_window, key=lambda t: t.posted_at, reverse=True):
         m = tweet.lifetime(downloaded)
@@ -433,7 +421,7 @@ def x_overview_file(
     account); the last day of a download is still incomplete and revised by the next one."""
     start, end = window
     downloaded = datetime(end.year, end.month, end.day, 18, tzinfo=UTC)
-    rows = [_localised(list(X_OVERVIEW_HEADER), account.language, declared.X_ACCOUNT_OVERVIEW)]
+    rows = [declared.X_ACCOUNT_OVERVIEW.localised_header(X_OVERVIEW_HEADER, account.language)]
     rng = random.Random(f"{account.handle}-overview")
     for day in reversed(list(_days(start, end + timedelta(days=1)))):  # newest first
         m = daily_increments(tweets, day, downloaded)

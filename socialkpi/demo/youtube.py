@@ -26,7 +26,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pipelines.formats import youtube as declared
-from pipelines.formats.spec import ExportFormat, normalize_header
 from socialkpi.demo.twitter import MONTHS, DemoFile
 
 CHANNEL = "CERN"
@@ -273,12 +272,6 @@ class Interface:
     total_label: str
 
 
-def _german(header: tuple[str, ...], fmt: ExportFormat) -> list[str]:
-    """The header as the German interface writes it, from the declared `de` spellings."""
-    spelling = {normalize_header(c.en[0]): c.de[0] for c in fmt.columns if c.en and c.de}
-    return [spelling.get(normalize_header(h), h) for h in header]
-
-
 ENGLISH = Interface(
     "Content",
     ("Table data.csv", "Chart data.csv", "Totals.csv"),
@@ -292,10 +285,10 @@ GERMAN = Interface(
     (
         [
             h.replace("Veröffentlichungs", "Veröffentlichungs" + SOFT_HYPHEN)
-            for h in _german(CONTENT_HEADER, declared.TABLE_CONTENT)
+            for h in declared.TABLE_CONTENT.localised_header(CONTENT_HEADER, "de")
         ],
-        _german(CHART_HEADER, declared.CHART_CONTENT),
-        _german(TOTALS_HEADER, declared.TOTALS),
+        declared.CHART_CONTENT.localised_header(CHART_HEADER, "de"),
+        declared.TOTALS.localised_header(TOTALS_HEADER, "de"),
     ),
     "Gesamt",
 )
