@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 import math
 import random
+import re
+import zipfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -163,6 +165,24 @@ def _metric_header(shares_name: str = "Reposts") -> list[str]:
     return [*header, "Engagement rate (organic)", "Engagement rate (sponsored)", "Engagement rate (total)"]
 
 
+FIXED_TIME = "2025-01-01T00:00:00Z"
+
+
+def _without_save_time(xlsx: bytes) -> bytes:
+    """openpyxl stamps the save time into docProps/core.xml and the ZIP entries; a demo that
+    changes bytes on every run would load the same workbook again as a new snapshot each time."""
+    source, target = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + FIXED_TIME.encode(), data
+                )
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), data)
+    return target.getvalue()
+
+
 def _workbook_bytes(sheets: dict[str, list[list[object]]], xlsx: bool) -> bytes:
     buffer = io.BytesIO()
     if xlsx:
@@ -173,7 +193,7 @@ def _workbook_bytes(sheets: dict[str, list[list[object]]], xlsx: bool) -> bytes:
             for row in rows:
                 sheet.append(row)
         workbook.save(buffer)
-        return buffer.getvalue()
+        return _without_save_time(buffer.getvalue())
     book = xlwt.Workbook(encoding="utf-8")
     for name, rows in sheets.items():
         sheet = book.add_sheet(name)
