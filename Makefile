@@ -9,7 +9,7 @@ DEMO := demo
 DAGSTER_HOME := $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test lint format validate dagster clean lock
+.PHONY: install run test lint format validate dagster clean lock browser
 
 install: $(STAMP)
 
@@ -28,8 +28,14 @@ run: install
 	$(BIN)/socialkpi refresh --exports $(DEMO)/exports --warehouse $(DEMO)/warehouse/socialkpi.duckdb
 
 ## Lint, Dagster definitions, then the whole test suite (real DuckDB, dbt and Dagster runs).
-test: install lint validate
+test: install browser lint validate
 	$(BIN)/pytest -q
+
+## Debian's Chromium for the browser tests (report, Dagster UI); from the Debian registry.
+browser:
+	@command -v chromium > /dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; fi; }
 
 lint: install
 	$(BIN)/ruff check .
