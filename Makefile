@@ -9,7 +9,7 @@ DEMO := demo
 DAGSTER_HOME := $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test lint format validate dagster clean lock browser
+.PHONY: install run test lint format validate dagster docs clean lock browser
 
 install: $(STAMP)
 
@@ -61,6 +61,14 @@ dagster: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/socialkpi parse
 	SOCIALKPI_EXPORTS=$(DEMO)/exports SOCIALKPI_WAREHOUSE=$(DEMO)/warehouse/socialkpi.duckdb \
 	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+## The dbt docs of the marts (definitions, lineage, exposures) on http://127.0.0.1:8080, from
+## the demo warehouse (`make run` first). Offline: dbt's docs site is one bundled HTML file.
+docs: install
+	test -f $(DEMO)/warehouse/socialkpi.duckdb || $(MAKE) run
+	SOCIALKPI_WAREHOUSE=$(CURDIR)/$(DEMO)/warehouse/socialkpi.duckdb $(BIN)/dbt docs generate \
+	  --project-dir dbt_project --profiles-dir dbt_project
+	$(BIN)/dbt docs serve --project-dir dbt_project --profiles-dir dbt_project --host 127.0.0.1 --port 8080 --no-browser
 
 clean:
 	rm -rf $(DEMO) warehouse .dagster_home dbt_project/target dbt_project/logs .pytest_cache

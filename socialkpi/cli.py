@@ -187,9 +187,13 @@ def files(exports: str | None, warehouse: str | None, status: str | None) -> Non
 @main.command()
 @_settings_options
 @click.argument("query", required=False)
+@click.option(
+    "--file", "-f", "query_file", type=click.File(encoding="utf-8"), help="Run the SQL in this file."
+)
 @_one_line_errors
-def sql(exports: str | None, warehouse: str | None, query: str | None) -> None:
-    """Run QUERY on the published marts (read-only), or open an interactive shell."""
+def sql(exports: str | None, warehouse: str | None, query: str | None, query_file) -> None:
+    """Run QUERY (or --file) on the published marts (read-only), or open an interactive shell."""
+    query = query_file.read() if query_file else query
     with open_published(load_settings(exports, warehouse)) as con:
         if query:
             _show(con, query)

@@ -1,21 +1,35 @@
 {#- The post's format (photo, video, reel, live, story, carousel, 360, link, text, poll) from
-    what the export says (Meta post type, Instagram media type) and, where it says nothing
-    more precise, from clear text signals. -#}
+    what the export says (Meta post type, Instagram media type, LinkedIn content type, a YouTube
+    video's length) and, where it says nothing more precise, from clear text signals: a video (or
+    a post of unknown type) announcing itself live is 'live'; "360°" is '360'. NULL when neither
+    the export nor the text says. -#}
 {% macro post_format(post_type, text) -%}
     case
         when
             regexp_matches(coalesce({{ text }}, ''), '(?i)\b(live|en direct|livestream)\b')
-            and lower({{ post_type }}) similar to '.*(video|reel|live).*'
+            and (
+                {{ post_type }} is null
+                or lower({{ post_type }}) similar to '.*(video|reel|live).*'
+            )
             then 'live'
         when regexp_matches(coalesce({{ text }}, ''), '360 ?°|\b360\b') then '360'
         when lower({{ post_type }}) similar to '.*(carousel|album).*' then 'carousel'
         when lower({{ post_type }}) like '%story%' then 'story'
-        when lower({{ post_type }}) like '%reel%' then 'reel'
+        when lower({{ post_type }}) similar to '.*(reel|short).*' then 'reel'
         when lower({{ post_type }}) like '%live%' then 'live'
         when lower({{ post_type }}) like '%video%' then 'video'
         when lower({{ post_type }}) similar to '.*(photo|image).*' then 'photo'
-        when lower({{ post_type }}) like '%link%' then 'link'
+        when lower({{ post_type }}) similar to '.*(link|article).*' then 'link'
         when lower({{ post_type }}) like '%poll%' then 'poll'
         when lower({{ post_type }}) similar to '.*(status|text).*' then 'text'
+    end
+{%- endmacro %}
+
+{#- YouTube exports give no post type: a video of 60 seconds or less, or one its title calls
+    #shorts, is a Short, the same vertical short-video format as a reel. -#}
+{% macro youtube_video_type(duration_seconds, title) -%}
+    case
+        when {{ duration_seconds }} <= 60 or {{ title }} ilike '%#shorts%' then 'short'
+        else 'video'
     end
 {%- endmacro %}

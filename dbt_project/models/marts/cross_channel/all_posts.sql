@@ -1,104 +1,77 @@
--- One row per channel and post: every channel's posts on one vocabulary, each with how it did
--- against the same account's usual (engagement_percentile).
+-- One row per channel and post: every channel's posts on one vocabulary, each with its labels
+-- and how it did against the same account's usual (engagement_percentile, performance_band).
 with
 
-twitter as (
-    select
-        {{ post_identity_columns() }},
-        'impressions' as audience_metric,
-        impressions as audience,
-        engagements as interactions,
-        engagement_rate,
-        likes,
-        replies as comments,
-        retweets as shares,
-        link_clicks
-    from {{ ref('twitter_posts') }}
-),
-
-facebook as (
-    select
-        {{ post_identity_columns() }},
-        'reach' as audience_metric,
-        reach as audience,
-        interactions,
-        engagement_rate,
-        reactions as likes,
-        comments,
-        shares,
-        link_clicks
-    from {{ ref('facebook_posts') }}
-),
-
-instagram as (
-    select
-        {{ post_identity_columns() }},
-        'reach' as audience_metric,
-        reach as audience,
-        interactions,
-        engagement_rate,
-        likes,
-        comments,
-        shares,
-        cast(null as bigint) as link_clicks
-    from {{ ref('instagram_posts') }}
-),
-
-linkedin as (
-    select
-        {{ post_identity_columns() }},
-        'impressions' as audience_metric,
-        impressions as audience,
-        interactions,
-        engagement_rate,
-        likes,
-        comments,
-        shares,
-        clicks as link_clicks
-    from {{ ref('linkedin_posts') }}
-),
-
-youtube as (
-    select
-        {{ post_identity_columns() }},
-        'views' as audience_metric,
-        views as audience,
-        cast({{ channel_interactions('youtube') }} as bigint) as interactions,
-        engagement_rate,
-        likes,
-        comments,
-        shares,
-        cast(null as bigint) as link_clicks
-    from {{ ref('youtube_videos') }}
-),
-
-unioned as (
-    select * from twitter
-    union all
-    select * from facebook
-    union all
-    select * from instagram
-    union all
-    select * from linkedin
-    union all
-    select * from youtube
+posts as (
+    select * from {{ ref('int_posts__unioned') }}
 ),
 
 percentiles as (
-    {{ engagement_percentiles('unioned') }}
+    {{ engagement_percentiles('posts') }}
+),
+
+labels as (
+    select
+        channel,
+        account,
+        post_id,
+        max(label) filter (where dimension = 'content_type') as content_type,
+        max(label) filter (where dimension = 'tone') as tone,
+        max(label) filter (where dimension = 'series') as series,
+        max(label) filter (where dimension = 'collaboration') as collaboration
+    from {{ ref('int_post_labels') }}
+    group by channel, account, post_id
+),
+
+accounts as (
+    select
+        lower(channel) as channel,
+        lower(account) as account,
+        language
+    from {{ ref('accounts') }}
 ),
 
 final as (
     select
-        unioned.*,
+        posts.channel,
+        posts.account,
+        posts.post_id,
+        posts.posted_at,
+        posts.posted_at_local,
+        posts.posted_at_precision,
+        posts.post_url,
+        posts.text,
+        posts.format,
+        posts.snapshot_date,
+        posts.audience_metric,
+        posts.audience,
+        posts.interactions,
+        posts.engagement_rate,
+        posts.likes,
+        posts.comments,
+        posts.shares,
+        posts.link_clicks,
+        accounts.language as account_language,
+        labels.content_type,
+        labels.tone,
+        labels.series,
+        labels.collaboration,
         percentiles.engagement_percentile,
-        percentiles.posts_in_previous_90_days
-    from unioned
+        percentiles.posts_in_previous_90_days,
+        {{ performance_band('percentiles.engagement_percentile') }} as performance_band
+    from posts
     inner join percentiles
         on
-            unioned.channel = percentiles.channel
-            and unioned.account = percentiles.account
-            and unioned.post_id = percentiles.post_id
+            posts.channel = percentiles.channel
+            and posts.account = percentiles.account
+            and posts.post_id = percentiles.post_id
+    left join labels
+        on
+            posts.channel = labels.channel
+            and posts.account = labels.account
+            and posts.post_id = labels.post_id
+    left join accounts
+        on posts.channel = accounts.channel and posts.account = accounts.account
 )
 
 select * from final

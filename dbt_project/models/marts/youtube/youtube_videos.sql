@@ -14,7 +14,8 @@ final as (
         cast(published_date as timestamp) as posted_at_local,
         'https://www.youtube.com/watch?v=' || video_id as post_url,
         video_title as text,
-        'video' as format,
+        {{ post_format(youtube_video_type('duration_seconds', 'video_title'), 'video_title') }}
+            as format,
         snapshot_date,
         first_seen_date,
         snapshot_count,

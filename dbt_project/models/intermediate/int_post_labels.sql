@@ -1,0 +1,109 @@
+-- One row per channel, post and label dimension: the label of the highest-priority rule of
+-- seeds/label_rules.csv (and of seeds/collaborators.csv, as mention rules of the dimension
+-- collaboration) that matches the post. Ties go to the label first in alphabetical order, so
+-- a build is deterministic. Editing the seeds and rebuilding re-labels every past post.
+with
+
+posts as (
+    select * from {{ ref('int_post_text') }}
+),
+
+folding as (
+    {{ unicode_folding_strings() }}
+),
+
+collaborator_rules as (
+    select
+        'collaboration' as dimension,
+        kind as label,
+        'mention' as match_kind,
+        handle as pattern,
+        {{ var('collaborator_rule_priority') }} as priority,
+        channel
+    from {{ ref('collaborators') }}
+),
+
+rules as (
+    select
+        dimension,
+        label,
+        match_kind,
+        pattern,
+        priority,
+        channel
+    from {{ ref('label_rules') }}
+    union all
+    select
+        dimension,
+        label,
+        match_kind,
+        pattern,
+        priority,
+        channel
+    from collaborator_rules
+),
+
+-- Patterns folded like the text; hashtag and mention patterns without their sign, keywords as
+-- padded words, so ' #TBT', 'tbt' and '𝐓𝐁𝐓' are the same rule.
+folded_rules as (
+    select
+        rules.dimension,
+        rules.label,
+        rules.match_kind,
+        rules.pattern,
+        rules.priority,
+        lower(rules.channel) as channel,
+        case rules.match_kind
+            when 'hashtag' then ltrim(trim({{ folded_text('rules.pattern') }}), '#')
+            when 'mention' then ltrim(trim({{ folded_text('rules.pattern') }}), '@')
+            when 'keyword' then {{ padded_words(folded_text('rules.pattern')) }}
+            when 'format' then lower(trim(rules.pattern))
+            else rules.pattern
+        end as term
+    from rules
+    cross join folding
+),
+
+matches as (
+    select
+        posts.channel,
+        posts.account,
+        posts.post_id,
+        folded_rules.dimension,
+        folded_rules.label,
+        folded_rules.match_kind,
+        folded_rules.pattern,
+        folded_rules.priority
+    from posts
+    inner join folded_rules
+        on
+            (folded_rules.channel is null or posts.channel = folded_rules.channel)
+            and case folded_rules.match_kind
+                when 'hashtag' then list_contains(posts.hashtags, folded_rules.term)
+                when 'mention' then list_contains(posts.mentions, folded_rules.term)
+                when 'keyword' then contains(posts.padded_words, folded_rules.term)
+                when 'regex' then regexp_matches(posts.folded_text, folded_rules.term)
+                when 'format' then posts.format = folded_rules.term
+                when 'any' then true
+                else false
+            end
+),
+
+final as (
+    select
+        channel,
+        account,
+        post_id,
+        dimension,
+        label,
+        match_kind as matched_by,
+        pattern as matched_pattern,
+        priority as rule_priority
+    from matches
+    qualify row_number() over (
+        partition by channel, account, post_id, dimension
+        order by priority desc, label asc, match_kind asc, pattern asc
+    ) = 1
+)
+
+select * from final

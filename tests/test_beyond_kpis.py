@@ -1,0 +1,129 @@
+"""The "beyond KPIs" marts on the demo warehouse: labels analysts own, and the questions the
+README promises to answer."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from socialkpi.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV, Settings
+from socialkpi.text_folding import SEED, seed_text
+
+REPO = Path(__file__).resolve().parent.parent
+DBT = str(Path(sys.executable).parent / "dbt")
+
+
+def _query(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_the_unicode_folding_seed_is_exactly_what_the_generator_writes():
+    assert SEED.read_text(encoding="ascii") == seed_text(), "run: .venv/bin/python -m socialkpi.text_folding"
+
+
+def test_editing_a_label_rule_and_rebuilding_relabels_past_posts(demo_refresh: Settings, tmp_path: Path):
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    warehouse = tmp_path / "socialkpi.duckdb"
+    shutil.copy(demo_refresh.warehouse, warehouse)
+    meet_posts = """
+        select post_id, content_type, posted_at from marts.all_posts
+        where regexp_matches(text, '(?i)\\bmeet\\b') order by post_id"""
+    before = _query(warehouse, meet_posts)
+    assert before and {content_type for _, content_type, _ in before} == {"human_story"}
+
+    # An analyst renames the label of the "meet" rules and raises one over everything else.
+    rules = project / "seeds" / "label_rules.csv"
+    edited = re.sub(
+        r"^content_type,human_story,keyword,meet,50,",
+        "content_type,portrait,keyword,meet,99,",
+        rules.read_text(encoding="utf-8"),
+        flags=re.MULTILINE,
+    )
+    assert edited != rules.read_text(encoding="utf-8")
+    rules.write_text(edited, encoding="utf-8")
+
+    env = {**os.environ, WAREHOUSE_ENV: str(warehouse)}
+    subprocess.run(
+        [DBT, "build", "--quiet", "--project-dir", str(project), "--profiles-dir", str(project),
+         "--select", "label_rules+"],
+        env=env, check=True, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+    after = _query(warehouse, meet_posts)
+    assert [post_id for post_id, _, _ in after] == [post_id for post_id, _, _ in before]
+    assert {content_type for _, content_type, _ in after} == {"portrait"}
+    # Posts published years before the edit are relabelled too: history follows the rules.
+    assert min(posted_at for _, _, posted_at in after).year <= 2016
+    assert (
+        _query(warehouse, "select count(*) from marts.label_performance where label = 'portrait'")[0][0] > 0
+    )
+
+
+def _readme_questions() -> list[str]:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Questions you can answer", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sql\n(.*?)```", section, flags=re.DOTALL)
+
+
+def test_the_readme_has_the_five_questions():
+    assert len(_readme_questions()) == 5
+
+
+@pytest.mark.parametrize("number", range(5))
+def test_each_readme_question_answers_on_the_published_demo_marts(demo_refresh: Settings, number: int):
+    from socialkpi.publish import open_published
+
+    with open_published(demo_refresh) as con:
+        relation = con.sql(_readme_questions()[number])
+        rows = relation.fetchall()
+    assert rows, "a README question gave no answer on the demo data"
+    # A sensible answer has numbers in it, not only NULLs.
+    numeric = [i for i, kind in enumerate(relation.types) if str(kind) in ("DOUBLE", "BIGINT", "HUGEINT")]
+    assert any(row[i] is not None for row in rows for i in numeric)
+
+
+def test_every_mart_and_every_mart_column_is_described_for_analysts(dbt_manifest: Path):
+    import json
+
+    manifest = json.loads(dbt_manifest.read_text(encoding="utf-8"))
+    marts = [
+        n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["schema"] == "marts"
+    ]
+    assert len(marts) >= 20
+    undocumented = [m["name"] for m in marts if not m["description"].strip()]
+    undocumented += [
+        f"{m['name']}.{column}"
+        for m in marts
+        for column, spec in m["columns"].items()
+        if not spec["description"].strip()
+    ]
+    assert undocumented == []
+    exposures = {e["name"]: e for e in manifest["exposures"].values()}
+    assert {"html_report", "bi_connection"} <= exposures.keys()
+    assert "model.socialkpi.best_time_to_post" in exposures["html_report"]["depends_on"]["nodes"]
+
+
+def test_dbt_docs_generate_works_offline_and_catalogues_every_mart(demo_refresh: Settings, tmp_path: Path):
+    warehouse = tmp_path / "socialkpi.duckdb"
+    shutil.copy(demo_refresh.warehouse, warehouse)
+    target = tmp_path / "target"
+    subprocess.run(
+        [DBT, "docs", "generate", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target)],
+        env={**os.environ, WAREHOUSE_ENV: str(warehouse)}, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    import json
+
+    catalog = json.loads((target / "catalog.json").read_text(encoding="utf-8"))
+    catalogued = {node["metadata"]["name"] for node in catalog["nodes"].values()}
+    assert {"all_posts", "label_performance", "best_time_to_post", "hashtag_performance"} <= catalogued
+    assert (target / "index.html").stat().st_size > 100_000
