@@ -12,6 +12,7 @@ from orchestration.constants import WAREHOUSE_POOL
 from orchestration.dbt_project import dbt_project
 from orchestration.resources import SocialKpiResource
 from socialkpi.settings import WAREHOUSE_ENV
+from socialkpi.transform import WITHOUT_UNIT_TESTS
 
 
 class SchemaKeyTranslator(DagsterDbtTranslator):
@@ -42,7 +43,7 @@ def social_dbt_assets() -> dg.AssetsDefinition:
     def social_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, socialkpi: SocialKpiResource):
         # profiles.yml reads the warehouse path from the environment; make it this run's.
         os.environ[WAREHOUSE_ENV] = str(socialkpi.settings().warehouse)
-        yield from dbt.cli(["build"], context=context).stream()
+        yield from dbt.cli(["build", *WITHOUT_UNIT_TESTS], context=context).stream()
 
     return social_dbt
 

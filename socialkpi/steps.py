@@ -9,7 +9,7 @@ from pipelines.load import LoadReport, load_exports
 from socialkpi.publish import PublishResult, publish
 from socialkpi.reconcile import reconcile
 from socialkpi.settings import Settings
-from socialkpi.transform import run_dbt
+from socialkpi.transform import WITHOUT_UNIT_TESTS, run_dbt
 
 Progress = Callable[[str], None]
 
@@ -19,9 +19,12 @@ def load(settings: Settings, progress: Progress | None = None) -> LoadReport:
 
 
 def build(settings: Settings, progress: Progress | None = None) -> None:
-    """`dbt build`: models, contracts, unit tests and data tests; raises BuildFailed on any
-    error-severity failure, so nothing downstream publishes."""
-    run_dbt(settings, "build", progress=progress)
+    """`dbt build` of seeds, models, contracts and data tests (WITHOUT_UNIT_TESTS); raises
+    BuildFailed on any error-severity failure, so nothing downstream publishes. dbt's artifacts,
+    and its partial parse, which a different warehouse path invalidates, live beside each
+    warehouse."""
+    target = settings.warehouse.parent / "dbt_target"
+    run_dbt(settings, "build", *WITHOUT_UNIT_TESTS, "--target-path", str(target), progress=progress)
 
 
 def parse(settings: Settings) -> None:

@@ -7,6 +7,10 @@ from collections.abc import Callable
 
 from socialkpi.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV, Settings
 
+# Unit tests pin the SQL's logic on hand-computed rows, not the data: they run with the test suite
+# (tests/test_dbt_unit_tests.py), not in every nightly build, where they cost a quarter of it.
+WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
+
 
 class BuildFailed(Exception):
     """dbt reported an error or a failed error-severity test; nothing downstream may publish."""
