@@ -69,8 +69,12 @@ def demo_refresh(tmp_path_factory: pytest.TempPathFactory, demo_exports: Path) -
 
 @pytest.fixture(scope="session")
 def dbt_manifest() -> Path:
-    """Dagster reads its dbt assets from the manifest; write it once per session."""
-    run_cli("parse", check=True)
+    """Dagster reads its dbt assets from the manifest; write it once per session (per test
+    worker, one at a time: both write dbt_project/target)."""
+    from filelock import FileLock
+
+    with FileLock(str(REPO / "dbt_project" / ".parse.lock")):
+        run_cli("parse", check=True)
     return REPO / "dbt_project" / "target" / "manifest.json"
 
 
