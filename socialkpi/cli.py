@@ -19,10 +19,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from pipelines.comments.api import CommentsApiError
+from pipelines.comments.load import CommentsReport
+from pipelines.comments.privacy import PseudonymKeyMissing
 from pipelines.errors import STATUSES
 from pipelines.exports import ExportsFolderMissing
 from pipelines.load import LoadReport
-from socialkpi import steps
+from socialkpi import comments, steps
+from socialkpi.demo.comment_api import DemoCommentsMissing
 from socialkpi.publish import PublishFailed, PublishResult, open_published, rollback
 from socialkpi.reconcile import ReconciliationFailed
 from socialkpi.settings import load_settings
@@ -31,8 +35,17 @@ from socialkpi.transform import BuildFailed
 # soft_wrap: long paths and reasons stay on one line in logs and pipes (no wrapping at 80 columns).
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-EXIT_FAILED, EXIT_FILES_REFUSED = 1, 2
-_KNOWN_FAILURES = (BuildFailed, PublishFailed, ExportsFolderMissing, ReconciliationFailed, duckdb.IOException)
+EXIT_FAILED, EXIT_FILES_REFUSED = 1, 2  # 2: the run completed, some input was not loaded
+_KNOWN_FAILURES = (
+    BuildFailed,
+    PublishFailed,
+    ExportsFolderMissing,
+    ReconciliationFailed,
+    duckdb.IOException,
+    PseudonymKeyMissing,
+    CommentsApiError,
+    DemoCommentsMissing,
+)
 
 
 def _settings_options(command):
@@ -99,19 +112,65 @@ def main() -> None:
     """socialkpi: social-media export files -> DuckDB KPI marts -> a published read-only copy."""
 
 
+def _comments_from_option(command):
+    return click.option(
+        "--comments-from",
+        envvar="SOCIALKPI_COMMENTS_FROM",
+        type=click.Path(file_okay=False),
+        help="Serve the demo comments in this folder (written by `socialkpi demo`) instead of the "
+        "platform APIs [env SOCIALKPI_COMMENTS_FROM].",
+    )(command)
+
+
 @main.command()
 @_settings_options
+@_comments_from_option
 @_one_line_errors
-def refresh(exports: str | None, warehouse: str | None) -> None:
-    """Load new exports, build and test all models, publish the marts (the nightly job)."""
-    settings = load_settings(exports, warehouse)
+def refresh(exports: str | None, warehouse: str | None, comments_from: str | None) -> None:
+    """Load new exports and comments, build and test all models, publish the marts (the nightly job)."""
+    settings = load_settings(exports, warehouse, comments_from)
     started = time.monotonic()
     with _Progress() as progress:
-        report, published = steps.refresh(settings, progress)
+        report, comments_report, published = steps.refresh(settings, progress)
     _print_load_summary(report)
+    _print_comments_summary(comments_report)
     _print_publish_summary(published)
     out.print(f"refresh finished in {time.monotonic() - started:.1f} s")
-    _exit_if_refused(report)
+    _exit_if_refused(report, comments_report)
+
+
+@main.command(name="comments")
+@_settings_options
+@_comments_from_option
+@_one_line_errors
+def load_comments(exports: str | None, warehouse: str | None, comments_from: str | None) -> None:
+    """Load new comments from the platform APIs (pseudonymised and redacted before they are written)."""
+    with _Progress() as progress:
+        report = steps.load_comments(load_settings(exports, warehouse, comments_from), progress)
+    _print_comments_summary(report)
+    if report.failed:
+        sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@_settings_options
+@click.option("--author", required=True, help="The author's platform id (YouTube channel id, Meta user id).")
+@_one_line_errors
+def forget(exports: str | None, warehouse: str | None, author: str) -> None:
+    """Erase one person's comments everywhere (warehouse, published copy, its rollback copy) and
+    keep them out of later loads."""
+    settings = load_settings(exports, warehouse)
+    if not settings.warehouse.exists():
+        raise PublishFailed(f"no warehouse at {settings.warehouse}: nothing to forget")
+    with _Progress() as progress:
+        result = comments.forget(settings, author, progress)
+    total = sum(result.rows_by_table.values())
+    out.print(f"forgot author {author}: {total} rows deleted", markup=False)
+    for table, rows in sorted(result.rows_by_table.items()):
+        out.print(f"  {table}: -{rows} rows", markup=False)
+    if result.published:
+        out.print(f"republished {result.published.path} without them", markup=False)
+    out.print("later loads leave this author's comments out", markup=False)
 
 
 @main.command()
@@ -233,13 +292,24 @@ def _shell(con: duckdb.DuckDBPyConnection) -> None:
     help="Folder to write the demo exports into.",
 )
 @click.option("--scale", type=click.Choice(["cern"]), default="cern", show_default=True)
+@click.option(
+    "--comments",
+    "comments_dir",
+    type=click.Path(file_okay=False),
+    help="Folder for the demo comments (API answers for `refresh --comments-from`) "
+    "[default: comments/ beside the exports folder].",
+)
 @_one_line_errors
-def demo(exports: str, scale: str) -> None:
-    """Write deterministic demo exports of a CERN-like team in the platforms' exact formats."""
+def demo(exports: str, scale: str, comments_dir: str | None) -> None:
+    """Write deterministic demo exports of a CERN-like team in the platforms' exact formats, and
+    demo comments in the platforms' API shapes."""
     from socialkpi.demo import write_demo_exports
+    from socialkpi.demo.comments import write_demo_comments
 
     written = write_demo_exports(Path(exports), scale)
     out.print(f"wrote {len(written)} demo export files under {exports}", markup=False)
+    comments_path = write_demo_comments(Path(comments_dir or Path(exports).resolve().parent / "comments"))
+    out.print(f"wrote demo comments to {comments_path}", markup=False)
 
 
 def _print_load_summary(report: LoadReport) -> None:
@@ -256,15 +326,27 @@ def _print_load_summary(report: LoadReport) -> None:
         )
 
 
+def _print_comments_summary(report: CommentsReport) -> None:
+    for channel, rows in report.rows_by_channel.items():
+        out.print(f"comments: {channel} +{rows} rows")
+    for skipped in report.skipped:
+        out.print(f"comments: {skipped.channel} skipped, {skipped.reason}", markup=False)
+    for failed in report.failed:
+        err.print(f"[yellow]comments: {failed.channel} not loaded:[/yellow] {escape(failed.reason)}")
+
+
 def _print_publish_summary(published: PublishResult) -> None:
     out.print(f"published {published.path} ({published.size_bytes / 1e6:.1f} MB)", markup=False)
     for mart, rows in published.rows_by_mart.items():
         out.print(f"  marts.{mart}: {rows} rows")
 
 
-def _exit_if_refused(report: LoadReport) -> None:
-    """Exit 2 when this run found a new problem file; a file refused before for the same reason is
+def _exit_if_refused(report: LoadReport, comments_report: CommentsReport | None = None) -> None:
+    """Exit 2 when this run found a new problem file, or a platform's comments could not be
+    loaded (the rest was built and published); a file refused before for the same reason is
     listed again but does not fail every night until someone removes it."""
+    if comments_report and comments_report.failed and not report.newly_refused:
+        sys.exit(EXIT_FILES_REFUSED)
     if report.newly_refused:
         err.print(
             f"[yellow]{len(report.newly_refused)} new file(s) could not be loaded; the others "

@@ -15,12 +15,15 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 EXPORTS_ENV = "SOCIALKPI_EXPORTS"
 WAREHOUSE_ENV = "SOCIALKPI_WAREHOUSE"
 TIMEZONE_ENV = "SOCIALKPI_TIMEZONE"
+COMMENTS_FROM_ENV = "SOCIALKPI_COMMENTS_FROM"
 
 
 @dataclass(frozen=True)
 class Settings:
     exports: str  # a local folder or an fsspec URL (s3://, gs://, sftp://)
     warehouse: Path
+    # Demo comments (a folder `socialkpi demo` wrote) served locally instead of the platform APIs.
+    comments_from: Path | None = None
 
     @property
     def published_dir(self) -> Path:
@@ -39,13 +42,22 @@ class Settings:
         return pipelines_dir_for(self.warehouse)
 
 
-def load_settings(exports: str | None = None, warehouse: str | os.PathLike | None = None) -> Settings:
+def load_settings(
+    exports: str | None = None,
+    warehouse: str | os.PathLike | None = None,
+    comments_from: str | os.PathLike | None = None,
+) -> Settings:
     """Command-line values first, then the environment, then the documented defaults."""
     exports = exports or os.environ.get(EXPORTS_ENV) or "./exports"
     warehouse = warehouse or os.environ.get(WAREHOUSE_ENV) or "./warehouse/socialkpi.duckdb"
+    comments_from = comments_from or os.environ.get(COMMENTS_FROM_ENV)
     if "://" not in exports:
         exports = str(Path(exports).resolve())
-    return Settings(exports=exports, warehouse=Path(warehouse).resolve())
+    return Settings(
+        exports=exports,
+        warehouse=Path(warehouse).resolve(),
+        comments_from=Path(comments_from).resolve() if comments_from else None,
+    )
 
 
 def schedule_timezone() -> str:

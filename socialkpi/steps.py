@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pipelines.comments.load import CommentsReport
 from pipelines.load import LoadReport, load_exports
+from socialkpi import comments
 from socialkpi.publish import PublishResult, publish
 from socialkpi.reconcile import reconcile
 from socialkpi.settings import Settings
@@ -16,6 +18,11 @@ Progress = Callable[[str], None]
 
 def load(settings: Settings, progress: Progress | None = None) -> LoadReport:
     return load_exports(settings.exports, settings.warehouse, settings.pipelines_dir, progress)
+
+
+def load_comments(settings: Settings, progress: Progress | None = None) -> CommentsReport:
+    """Comments from the platform APIs (skipped per platform without credentials)."""
+    return comments.load(settings, progress)
 
 
 def build(settings: Settings, progress: Progress | None = None) -> None:
@@ -32,12 +39,15 @@ def parse(settings: Settings) -> None:
     run_dbt(settings, "parse")
 
 
-def refresh(settings: Settings, progress: Progress | None = None) -> tuple[LoadReport, PublishResult]:
+def refresh(
+    settings: Settings, progress: Progress | None = None
+) -> tuple[LoadReport, CommentsReport, PublishResult]:
     """The nightly job: load what is new, build and test everything, publish only if all passed."""
     say = progress or (lambda _message: None)
     report = load(settings, progress)
+    comments_report = load_comments(settings, progress)
     say(f"reconciled {reconcile(settings)} loaded files with raw")
     say("building and testing models (dbt build)")
     build(settings, progress)
     say("publishing the marts")
-    return report, publish(settings)
+    return report, comments_report, publish(settings)

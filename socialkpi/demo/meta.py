@@ -615,9 +615,19 @@ def _fb_export(header: tuple[str, ...]) -> PostsExport:
     return PostsExport("facebook", "posts", header, declared.FACEBOOK_POSTS, facebook_cells)
 
 
+def facebook_posts() -> list[Post]:
+    """Every demo Facebook post (the demo comments are written on these)."""
+    return _history(_facebook_post, 1.3, "socialkpi-demo-facebook-cern")
+
+
+def instagram_posts() -> list[Post]:
+    """Every demo Instagram post, stories left out."""
+    return _history(_instagram_post, 0.9, "socialkpi-demo-instagram-cern")
+
+
 def facebook_files() -> list[DemoFile]:
     """CERN's Facebook Page, paths relative to the `facebook` folder."""
-    posts = _history(_facebook_post, 1.3, "socialkpi-demo-facebook-cern")
+    posts = facebook_posts()
     impressions, views = _fb_export(FB_HEADER_IMPRESSIONS), _fb_export(FB_HEADER_VIEWS)
     files = [posts_file(impressions, posts, monday) for monday in _mondays(*GEN_2024)]
     for monday in _mondays(*GEN_2025):
@@ -630,7 +640,7 @@ def facebook_files() -> list[DemoFile]:
 
 def instagram_files() -> list[DemoFile]:
     """CERN's Instagram account, paths relative to the `instagram` folder."""
-    posts = _history(_instagram_post, 0.9, "socialkpi-demo-instagram-cern")
+    posts = instagram_posts()
     stories = _history(_instagram_story, 0.6, "socialkpi-demo-instagram-cern-stories")
 
     def export(kind: str, header: tuple[str, ...], fmt: ExportFormat) -> PostsExport:

@@ -1,0 +1,63 @@
+-- One row per comment of every platform, in one vocabulary; authors someone asked to be
+-- forgotten are left out here too, in case a raw row came back.
+with
+
+youtube as (
+    select * from {{ source('raw_comments', 'youtube') }}
+),
+
+facebook as (
+    select * from {{ source('raw_comments', 'facebook') }}
+),
+
+instagram as (
+    select * from {{ source('raw_comments', 'instagram') }}
+),
+
+forgotten as (
+    select author_pseudonym from {{ source('raw_comments', 'forgotten_authors') }}
+),
+
+unioned as (
+    select * from youtube
+    union all by name
+    select * from facebook
+    union all by name
+    select * from instagram
+),
+
+renamed as (
+    select
+        ---------- ids
+        channel,
+        account,
+        post_id,
+        comment_id,
+        parent_comment_id,
+        author_pseudonym,
+        coalesce(author_is_account, false) as author_is_account,
+        ---------- text (redacted before it was written) and what it says
+        text_redacted,
+        language,
+        sentiment,
+        sentiment_score,
+        {{ json_text_list('terms') }} as terms,
+        {{ json_text_list('hashtags') }} as hashtags,
+        ---------- counts
+        cast(like_count as bigint) as like_count,
+        ---------- timestamps (UTC)
+        cast(published_at at time zone 'UTC' as timestamp) as published_at,
+        cast(updated_at at time zone 'UTC' as timestamp) as updated_at,
+        cast(fetched_at at time zone 'UTC' as timestamp) as fetched_at,
+        _dlt_load_id as load_id
+    from unioned
+),
+
+one_row_per_comment as (
+    select *
+    from renamed
+    where author_pseudonym is null or author_pseudonym not in (select author_pseudonym from forgotten)
+    qualify row_number() over (partition by channel, comment_id order by load_id desc) = 1
+)
+
+select * from one_row_per_comment

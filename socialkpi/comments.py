@@ -1,0 +1,86 @@
+"""The comments steps: load them (from the platform APIs, or from recorded demo answers served
+locally), and forget one author everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+
+from pipelines.comments.config import PLATFORMS
+from pipelines.comments.load import FORGOTTEN_TABLE, CommentsReport, ensure_comment_tables, load_comments
+from pipelines.comments.privacy import pseudonym, pseudonym_key
+from socialkpi.publish import PublishResult, publish
+from socialkpi.settings import Settings
+from socialkpi.transform import run_dbt
+
+Progress = Callable[[str], None]
+# Everything dbt builds from the comments (staging, the conversation marts and their tests).
+COMMENT_MODELS = "source:raw_comments+"
+
+
+def load(settings: Settings, progress: Progress | None = None) -> CommentsReport:
+    """Comments of every configured platform; with settings.comments_from, the demo's recorded
+    answers served on 127.0.0.1 and read by the same dlt sources over HTTP."""
+    if settings.comments_from is None:
+        return load_comments(settings.warehouse, settings.pipelines_dir, progress=progress)
+    from socialkpi.demo.comment_api import CommentApi, load_dataset, replay_sources
+
+    with CommentApi(load_dataset(settings.comments_from)) as api:
+        return load_comments(settings.warehouse, settings.pipelines_dir, replay_sources(api), progress)
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    rows_by_table: dict[str, int]
+    published: PublishResult | None
+
+
+def forget(settings: Settings, author: str, progress: Progress | None = None) -> Forgotten:
+    """Erase one author's comments (by their platform id, on any platform) from every table of
+    the warehouse, keep them out of later loads, rebuild the comment models and republish, so
+    neither the published copy nor its rollback copy holds them."""
+    say = progress or (lambda _message: None)
+    pseudonyms = sorted({pseudonym(pseudonym_key(), channel, author) for channel in PLATFORMS})
+    with duckdb.connect(str(settings.warehouse)) as con:
+        ensure_comment_tables(con)
+        rows = _delete_everywhere(con, pseudonyms)
+        con.executemany(
+            f"insert or ignore into {FORGOTTEN_TABLE} values (?, current_timestamp)", [[p] for p in pseudonyms]
+        )
+        con.execute("checkpoint")
+    say("rebuilding the comment models (dbt build)")
+    run_dbt(settings, "build", "--select", COMMENT_MODELS, progress=progress)
+    if not settings.published_marts.exists():
+        return Forgotten(rows, None)
+    say("publishing the marts without them")
+    published = publish(settings)
+    # The rollback copy is the one from before: it still holds the comments. Replace it.
+    settings.previous_marts.write_bytes(settings.published_marts.read_bytes())
+    return Forgotten(rows, published)
+
+
+def _delete_everywhere(con: duckdb.DuckDBPyConnection, pseudonyms: list[str]) -> dict[str, int]:
+    """Delete from every base table with an author_pseudonym column (raw, dlt's staging, marts,
+    stored test failures in audit), whatever its schema."""
+    tables = con.execute(
+        """
+        select c.table_schema, c.table_name
+        from information_schema.columns as c
+        inner join information_schema.tables as t using (table_catalog, table_schema, table_name)
+        where c.column_name = 'author_pseudonym' and t.table_type = 'BASE TABLE'
+            and c.table_catalog = current_database()
+        order by all
+        """
+    ).fetchall()
+    deleted = {}
+    for schema, table in tables:
+        if f"{schema}.{table}" == FORGOTTEN_TABLE:
+            continue
+        (count,) = con.execute(
+            f'delete from "{schema}"."{table}" where author_pseudonym in (select unnest(?))', [pseudonyms]
+        ).fetchone()
+        if count:
+            deleted[f"{schema}.{table}"] = count
+    return deleted
