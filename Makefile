@@ -22,10 +22,17 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m compileall -q $(VENV) > /dev/null || true
 	touch $@
 
-## The demo: CERN-like X exports (English and French accounts) -> warehouse -> published marts.
-run: install
-	$(BIN)/socialkpi demo --exports $(DEMO)/exports
-	$(BIN)/socialkpi refresh --exports $(DEMO)/exports --warehouse $(DEMO)/warehouse/socialkpi.duckdb
+## The demo: CERN-like exports of five platforms and comments -> warehouse -> published marts.
+## Comments come from a local stand-in for the platform APIs, pseudonymised with this machine's
+## own demo key (made once, kept in demo/pseudonym.key, never in the repo).
+run: install $(DEMO)/pseudonym.key
+	$(BIN)/socialkpi demo --exports $(DEMO)/exports --comments $(DEMO)/comments
+	SOCIALKPI_PSEUDONYM_KEY=$$(cat $(DEMO)/pseudonym.key) $(BIN)/socialkpi refresh \
+	  --exports $(DEMO)/exports --warehouse $(DEMO)/warehouse/socialkpi.duckdb --comments-from $(DEMO)/comments
+
+$(DEMO)/pseudonym.key:
+	mkdir -p $(DEMO)
+	$(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
 
 ## Lint, Dagster definitions, then the whole test suite (real DuckDB, dbt and Dagster runs).
 test: install browser lint validate
@@ -57,9 +64,10 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 	cp orchestration/dagster.yaml $@
 
 ## The Dagster UI on the demo warehouse (http://127.0.0.1:3000).
-dagster: install $(DAGSTER_HOME)/dagster.yaml
+dagster: install $(DAGSTER_HOME)/dagster.yaml $(DEMO)/pseudonym.key
 	$(BIN)/socialkpi parse
 	SOCIALKPI_EXPORTS=$(DEMO)/exports SOCIALKPI_WAREHOUSE=$(DEMO)/warehouse/socialkpi.duckdb \
+	SOCIALKPI_COMMENTS_FROM=$(DEMO)/comments SOCIALKPI_PSEUDONYM_KEY=$$(cat $(DEMO)/pseudonym.key) \
 	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 ## The dbt docs of the marts (definitions, lineage, exposures) on http://127.0.0.1:8080, from

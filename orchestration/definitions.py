@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.comments import load_comments
 from orchestration.ingest import load_exports, raw_rows_reconcile_with_the_ledger
 from orchestration.publish import published_marts_asset
 from orchestration.resources import build_resources
@@ -12,7 +13,7 @@ from orchestration.transform import social_dbt_assets
 @dg.definitions
 def defs() -> dg.Definitions:
     return dg.Definitions(
-        assets=[load_exports, social_dbt_assets(), published_marts_asset()],
+        assets=[load_exports, load_comments, social_dbt_assets(), published_marts_asset()],
         asset_checks=[raw_rows_reconcile_with_the_ledger],
         jobs=[refresh_job],
         schedules=[nightly_schedule],

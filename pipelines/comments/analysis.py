@@ -24,7 +24,6 @@ POSITIVE_FROM, NEGATIVE_FROM = 0.05, -0.05
 # Another language is trusted only when the detector is this sure and the text has a few words:
 # on two-word comments ("Bravo", "Super top") the full model guesses Italian or German.
 OTHER_LANGUAGE_PROBABILITY, OTHER_LANGUAGE_MIN_WORDS = 0.9, 3
-TOP_TERMS = 5
 
 
 @dataclass(frozen=True)
@@ -61,12 +60,14 @@ def sentiment_label(score: float) -> str:
 def detect_language(text: str) -> str:
     if not re.search(r"[^\W\d_]", text):
         return "und"
-    language, probability = _identifiers()[0].classify(text)
-    if language not in SENTIMENT_LANGUAGES and (
+    ranking = _identifier().rank(text)  # every language, most likely first, probabilities
+    best, probability = ranking[0]
+    if best not in SENTIMENT_LANGUAGES and (
         probability >= OTHER_LANGUAGE_PROBABILITY and len(text.split()) >= OTHER_LANGUAGE_MIN_WORDS
     ):
-        return language
-    return _identifiers()[1].classify(text)[0]
+        return best
+    # Otherwise the likelier of English and French (what restricting the model to them gives).
+    return next(language for language, _ in ranking if language in SENTIMENT_LANGUAGES)
 
 
 def _score(text: str, language: str) -> float | None:
@@ -78,14 +79,11 @@ def _score(text: str, language: str) -> float | None:
 
 
 @cache
-def _identifiers():
-    """(every language, English or French only): built once per process (~0.5 s)."""
+def _identifier():
+    """Built once per process (~1 s: the model is decompressed)."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    everything = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    ours = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    ours.set_languages(list(SENTIMENT_LANGUAGES))
-    return everything, ours
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 @cache

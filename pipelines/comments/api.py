@@ -12,6 +12,7 @@ platform's own words.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import requests
 from dlt.sources.helpers.requests import Client
@@ -50,7 +51,7 @@ class Api:
         """Every page of an endpoint; API errors become CommentsApiError with the platform's reason."""
         check = _youtube_answer if self.platform == "youtube" else _graph_answer
         try:
-            yield from self._rest().paginate(
+            yield from self._rest.paginate(
                 path,
                 params={**self.params, **params},
                 paginator=paginator,
@@ -65,7 +66,9 @@ class Api:
         except requests.ConnectionError:
             raise CommentsApiError(f"{self.platform}: the API at {self.base_url} cannot be reached") from None
 
+    @cached_property
     def _rest(self) -> RESTClient:
+        """One client per API: building one resolves dlt's configuration (tens of ms)."""
         session = Client(
             raise_for_status=False,
             retry_condition=lambda _response, error: isinstance(error, RateLimited),

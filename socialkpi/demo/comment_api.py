@@ -41,6 +41,7 @@ class Fault:
 @dataclass
 class CommentApi:
     dataset: dict
+    max_page_size: int = 100  # the APIs cap a page (YouTube at 100); tests lower it to get pages
     faults: list[Fault] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)  # paths with their query, token removed
     _server: ThreadingHTTPServer | None = None
@@ -102,6 +103,9 @@ class _Handler(BaseHTTPRequestHandler):
         youtube = url.path.startswith(YOUTUBE_PREFIX)
         if token != self.server_api.dataset["token"]:
             return self._send(*(_youtube_unauthorised() if youtube else _graph_expired()))
+        if "maxResults" in query or "limit" in query:
+            size = int(query.get("maxResults") or query.get("limit"))
+            query["maxResults" if "maxResults" in query else "limit"] = str(min(size, self.server_api.max_page_size))
         if youtube:
             return self._send(200, _youtube(self.server_api.dataset["youtube"], url.path, query))
         path = url.path.removeprefix(GRAPH_PREFIX + "/")

@@ -147,7 +147,7 @@ def _text(rng: random.Random, person: Person) -> str:
 def conversation(post: Post, crowd: list[Person], rng: random.Random, ids: Callable[[], str]) -> list[tuple]:
     """(top-level comment, its replies) pairs under one post, oldest first."""
     threads = []
-    for _ in range(min(int(rng.expovariate(1 / 4)), 25)):
+    for _ in range(min(int(rng.expovariate(1 / 3)), 15)):
         person = rng.choice(crowd)
         at = post.published + timedelta(minutes=int(rng.expovariate(1 / 600)) + 1)
         top = Said(ids(), person, _text(rng, person), at, int(rng.expovariate(1 / 3)))
@@ -155,7 +155,7 @@ def conversation(post: Post, crowd: list[Person], rng: random.Random, ids: Calla
         if rng.random() < 0.3:  # the account answers
             text = rng.choice(ACCOUNT_REPLIES[person.language])
             replies.append(Said(ids(), None, text, at + timedelta(minutes=rng.randrange(20, 600)), 1))
-        for _ in range(rng.choice((0, 0, 0, 1, 2, 7))):  # others join in, sometimes at length
+        for _ in range(rng.choice((0, 0, 0, 0, 1, 2, 5))):  # others join in, sometimes at length
             other = rng.choice(crowd)
             text = f"@{person.handle} {_text(rng, other)}"
             replies.append(Said(ids(), other, text, at + timedelta(minutes=rng.randrange(30, 3000)), 0))
