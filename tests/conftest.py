@@ -12,11 +12,14 @@ import duckdb
 import pytest
 
 from socialkpi.demo import write_demo_exports
+from socialkpi.demo.comments import write_demo_comments
 from socialkpi.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO.parent / "shared" / "samples"
 SOCIALKPI = str(Path(sys.executable).parent / "socialkpi")
+# The tests' pseudonymisation key (a key of the test run, not of any installation).
+TEST_PSEUDONYM_KEY = "tests-only-" + "0123456789abcdef" * 4
 
 
 def require_samples() -> Path:
@@ -29,6 +32,7 @@ def run_cli(*args: str, settings: Settings | None = None, check: bool = False) -
     """Run the installed `socialkpi` console script as a user would."""
     location = ["--exports", settings.exports, "--warehouse", str(settings.warehouse)] if settings else []
     env = {k: v for k, v in os.environ.items() if k != "SOCIALKPI_DEBUG"}
+    env.setdefault("SOCIALKPI_PSEUDONYM_KEY", TEST_PSEUDONYM_KEY)
     result = subprocess.run(
         [SOCIALKPI, *args, *location], capture_output=True, text=True, env=env, timeout=600, check=False
     )
@@ -59,11 +63,20 @@ def demo_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_refresh(tmp_path_factory: pytest.TempPathFactory, demo_exports: Path) -> Settings:
-    """One `socialkpi refresh` of the demo exports, shared by tests that only read its result."""
+def demo_comments(demo_exports: Path) -> Path:
+    """The demo's comments (API answers in the platforms' shapes) beside the demo exports."""
+    folder = demo_exports.parent / "comments"
+    write_demo_comments(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_refresh(tmp_path_factory: pytest.TempPathFactory, demo_exports: Path, demo_comments: Path) -> Settings:
+    """One `socialkpi refresh` of the demo exports and comments (served on 127.0.0.1 as `make run`
+    does), shared by tests that only read its result."""
     root = tmp_path_factory.mktemp("demo_refresh")
-    settings = load_settings(str(demo_exports), root / "warehouse" / "socialkpi.duckdb")
-    run_cli("refresh", settings=settings, check=True)
+    settings = load_settings(str(demo_exports), root / "warehouse" / "socialkpi.duckdb", demo_comments)
+    run_cli("refresh", "--comments-from", str(demo_comments), settings=settings, check=True)
     return settings
 
 
