@@ -32,7 +32,7 @@ def run_cli(*args: str, settings: Settings | None = None, check: bool = False) -
     """Run the installed `socialkpi` console script as a user would."""
     location = ["--exports", settings.exports, "--warehouse", str(settings.warehouse)] if settings else []
     env = {k: v for k, v in os.environ.items() if k != "SOCIALKPI_DEBUG"}
-    env.setdefault("SOCIALKPI_PSEUDONYM_KEY", TEST_PSEUDONYM_KEY)
+    env["SOCIALKPI_PSEUDONYM_KEY"] = TEST_PSEUDONYM_KEY
     result = subprocess.run(
         [SOCIALKPI, *args, *location], capture_output=True, text=True, env=env, timeout=600, check=False
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -13,11 +14,17 @@ import duckdb
 import pytest
 
 from pipelines.comments.load import load_comments
+from pipelines.comments.privacy import PseudonymKeyMissing
 from socialkpi.demo.comment_api import CommentApi, Fault, replay_sources, youtube_quota_exceeded
 from socialkpi.demo.comments import demo_dataset
 from tests.conftest import SOCIALKPI, TEST_PSEUDONYM_KEY
 
 PAGE = 3  # the server's page size here: every list below spans several pages
+
+
+@pytest.fixture(autouse=True)
+def pseudonym_key(monkeypatch):
+    monkeypatch.setenv("SOCIALKPI_PSEUDONYM_KEY", TEST_PSEUDONYM_KEY)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +61,6 @@ def expected_rows(data: dict) -> dict[str, int]:
 
 
 def load(api: CommentApi, warehouse: Path, channels=("youtube", "facebook", "instagram")):
-    os.environ.setdefault("SOCIALKPI_PSEUDONYM_KEY", TEST_PSEUDONYM_KEY)
     sources = [s for s in replay_sources(api) if s.channel in channels]
     return load_comments(warehouse, warehouse.parent / ".dlt_pipelines", sources)
 
@@ -169,21 +175,22 @@ def test_without_credentials_every_platform_is_skipped_with_one_line_and_no_key_
     assert "COMMENTS__YOUTUBE__API_KEY" in skipped[0]
 
 
-def test_credentials_come_from_the_environment_and_without_a_key_nothing_is_loaded(dataset, tmp_path):
+def test_credentials_come_from_the_environment_and_without_a_key_nothing_is_fetched(
+    dataset, tmp_path, monkeypatch
+):
     with CommentApi(dataset, max_page_size=PAGE) as api:
-        env = {
-            "COMMENTS__YOUTUBE__API_KEY": "not-the-right-key",
-            "COMMENTS__YOUTUBE__CHANNEL_ID": dataset["youtube"]["channel_id"],
-            "COMMENTS__YOUTUBE__BASE_URL": api.youtube_url,
-        }
-        no_key = _cli("comments", "--warehouse", str(tmp_path / "w.duckdb"), env=env)
+        monkeypatch.setenv("COMMENTS__YOUTUBE__API_KEY", "not-the-right-key")
+        monkeypatch.setenv("COMMENTS__YOUTUBE__CHANNEL_ID", dataset["youtube"]["channel_id"])
+        monkeypatch.setenv("COMMENTS__YOUTUBE__BASE_URL", api.youtube_url)
+        monkeypatch.delenv("SOCIALKPI_PSEUDONYM_KEY")
+        with pytest.raises(PseudonymKeyMissing, match=re.escape("secrets.token_hex(32)")):
+            load_comments(tmp_path / "w.duckdb", tmp_path / "dlt")
         assert api.requests == [], "nothing is fetched without a key"
-        wrong_key = _cli(
-            "comments", "--warehouse", str(tmp_path / "w.duckdb"), env={**env, "SOCIALKPI_PSEUDONYM_KEY": TEST_PSEUDONYM_KEY}
-        )
-    assert no_key.returncode == 1
-    assert "secrets.token_hex(32)" in no_key.stderr and "Traceback" not in no_key.stderr
-    assert wrong_key.returncode == 1
-    assert "YouTube refused the credentials (401" in wrong_key.stderr
-    assert "not-the-right-key" not in wrong_key.stdout + wrong_key.stderr
+
+        monkeypatch.setenv("SOCIALKPI_PSEUDONYM_KEY", TEST_PSEUDONYM_KEY)
+        report = load_comments(tmp_path / "w.duckdb", tmp_path / "dlt")
+    assert [s.channel for s in report.skipped] == ["facebook", "instagram"]
+    assert [f.channel for f in report.failed] == ["youtube"]
+    assert report.failed[0].reason.startswith("YouTube refused the credentials (401")
+    assert "not-the-right-key" not in report.failed[0].reason
     assert len(api.requests) == 1 and api.requests[0].startswith("/youtube/v3/commentThreads")

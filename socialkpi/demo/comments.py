@@ -117,7 +117,17 @@ class Said:
     likes: int
 
 
-def people(platform: str, make_id: Callable[[random.Random], str]) -> list[Person]:
+# How each platform writes a person's id: a YouTube channel id, Meta's numeric ids.
+PERSON_IDS: dict[str, Callable[[random.Random], str]] = {
+    "youtube": lambda r: "UC" + "".join(r.choice(youtube.ID_ALPHABET[:-2]) for _ in range(22)),
+    "facebook": lambda r: str(r.randrange(10**15, 10**16)),
+    "instagram": lambda r: str(r.randrange(17_841_400_000_000_000, 17_841_499_999_999_999)),
+}
+
+
+def people(platform: str) -> list[Person]:
+    """The platform's demo commenters, the same on every call."""
+    make_id = PERSON_IDS[platform]
     rng = random.Random(f"socialkpi-demo-commenters-{platform}")
     found = []
     for index in range(48):
@@ -205,7 +215,7 @@ def _youtube_comment(said: Said, video_id: str, parent_id: str | None) -> dict:
 
 def youtube_dataset(last: date) -> dict:
     rng = random.Random("socialkpi-demo-comments-youtube")
-    crowd = people("youtube", lambda r: "UC" + "".join(r.choice(youtube.ID_ALPHABET[:-2]) for _ in range(22)))
+    crowd = people("youtube")
     ids = _counter("Ugz")
     threads, replies = [], {}
     for video in (v for v in youtube.videos_until(last) if v.listed):
@@ -250,7 +260,7 @@ def _facebook_comment(said: Said, post_id: str, parent_id: str | None) -> dict:
 
 def facebook_dataset() -> dict:
     rng = random.Random("socialkpi-demo-comments-facebook")
-    crowd = people("facebook", lambda r: str(r.randrange(10**15, 10**16)))
+    crowd = people("facebook")
     ids = _counter("10")
     posts, comments = [], {}
     for post in meta.facebook_posts():
@@ -284,7 +294,7 @@ def _instagram_comment(said: Said) -> dict:
 
 def instagram_dataset() -> dict:
     rng = random.Random("socialkpi-demo-comments-instagram")
-    crowd = people("instagram", lambda r: str(r.randrange(17_841_400_000_000_000, 17_841_499_999_999_999)))
+    crowd = people("instagram")
     ids = _counter("0")
     media, comments = [], {}
     for post in meta.instagram_posts():
