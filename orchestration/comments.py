@@ -27,5 +27,7 @@ def load_comments(context: dg.AssetExecutionContext, socialkpi: SocialKpiResourc
     if report.failed:
         raise dg.Failure("; ".join(f"{f.channel}: {f.reason}" for f in report.failed))
     for key in COMMENT_TABLE_KEYS:
-        yield dg.MaterializeResult(asset_key=key, metadata={"rows_added": report.rows_by_channel.get(key.path[1], 0)})
+        yield dg.MaterializeResult(
+            asset_key=key, metadata={"rows_added": report.rows_by_channel.get(key.path[1], 0)}
+        )
     yield dg.MaterializeResult(asset_key=dg.AssetKey(FORGOTTEN_TABLE.split(".")))

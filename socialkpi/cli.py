@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 a step failed (one line says why, nothing was published); 2 the refresh
 or load completed but some files were quarantined or unrecognised (the others loaded; `socialkpi
-files --status quarantined` says what to do).
+files --status quarantined` says what to do), or a platform's comments could not be loaded (the
+line says why; the rest was built and published).
 """
 
 from __future__ import annotations

@@ -47,7 +47,8 @@ def forget(settings: Settings, author: str, progress: Progress | None = None) ->
         ensure_comment_tables(con)
         rows = _delete_everywhere(con, pseudonyms)
         con.executemany(
-            f"insert or ignore into {FORGOTTEN_TABLE} values (?, current_timestamp)", [[p] for p in pseudonyms]
+            f"insert or ignore into {FORGOTTEN_TABLE} values (?, current_timestamp)",
+            [[p] for p in pseudonyms],
         )
         con.execute("checkpoint")
     say("rebuilding the comment models (dbt build)")

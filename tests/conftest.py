@@ -71,7 +71,9 @@ def demo_comments(demo_exports: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_refresh(tmp_path_factory: pytest.TempPathFactory, demo_exports: Path, demo_comments: Path) -> Settings:
+def demo_refresh(
+    tmp_path_factory: pytest.TempPathFactory, demo_exports: Path, demo_comments: Path
+) -> Settings:
     """One `socialkpi refresh` of the demo exports and comments (served on 127.0.0.1 as `make run`
     does), shared by tests that only read its result."""
     root = tmp_path_factory.mktemp("demo_refresh")

@@ -75,7 +75,8 @@ def text_of_every_table(database: Path) -> str:
         assert columns, database
         parts = [
             con.execute(
-                f'select string_agg(distinct cast("{column}" as varchar), chr(10)) from "{catalog}"."{schema}"."{table}"'
+                f'select string_agg(distinct cast("{column}" as varchar), chr(10)) '
+                f'from "{catalog}"."{schema}"."{table}"'
             ).fetchone()[0]
             or ""
             for catalog, schema, table, column in columns
@@ -143,6 +144,11 @@ def _most_active_youtube_commenter(dataset: dict) -> str:
     return max(sorted(set(ids)), key=ids.count)
 
 
+def _involves(thread: dict, youtube: dict, author: str) -> bool:
+    comments = [thread["snippet"]["topLevelComment"], *youtube["replies"].get(thread["id"], [])]
+    return any(c["snippet"]["authorChannelId"]["value"] == author for c in comments)
+
+
 def rows_of(database: Path, pseudonyms: list[str]) -> dict[str, int]:
     """Rows by table that hold one of these pseudonyms, in every table that has the column."""
     with duckdb.connect(str(database), read_only=True) as con:
@@ -152,7 +158,8 @@ def rows_of(database: Path, pseudonyms: list[str]) -> dict[str, int]:
         ).fetchall()
         counts = {
             f"{schema}.{table}": con.execute(
-                f'select count(*) from "{catalog}"."{schema}"."{table}" where author_pseudonym in (select unnest(?))',
+                f'select count(*) from "{catalog}"."{schema}"."{table}" '
+                "where author_pseudonym in (select unnest(?))",
                 [pseudonyms],
             ).fetchone()[0]
             for catalog, schema, table in tables
@@ -191,6 +198,8 @@ def test_forget_erases_one_author_everywhere_and_no_later_load_brings_them_back(
     with duckdb.connect(str(settings.warehouse)) as con:
         con.execute("delete from raw_comments._dlt_pipeline_state")
     monkeypatch.setenv("SOCIALKPI_PSEUDONYM_KEY", TEST_PSEUDONYM_KEY)
+    youtube_data = dataset["youtube"]
+    youtube_data["threads"] = [t for t in youtube_data["threads"] if _involves(t, youtube_data, author)]
     with CommentApi(dataset) as api:
         youtube = [s for s in replay_sources(api) if s.channel == "youtube"]
         report = load_comments(settings.warehouse, settings.pipelines_dir, youtube)

@@ -61,7 +61,9 @@ def test_language_is_english_french_another_confident_one_or_undetermined():
 
 
 def test_topics_leave_out_stop_words_of_both_languages_placeholders_and_numbers():
-    text = redact("The #Higgs boson and l'antimatière, c'est la question du jour! See https://x.org @ana 2024")
+    text = redact(
+        "The #Higgs boson and l'antimatière, c'est la question du jour! See https://x.org @ana 2024"
+    )
     assert terms(text) == ["boson", "antimatière", "question", "jour"]  # #higgs is a hashtag
     assert hashtags(text) == ["#higgs"]
     assert terms("Le boson de Higgs, the Higgs BOSON") == ["boson", "higgs"]

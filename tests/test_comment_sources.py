@@ -112,7 +112,11 @@ def _add_one_comment_per_platform(data: dict) -> None:
     facebook["comments"][post["id"]].insert(0, comment)
     instagram = data["instagram"]
     media = instagram["media"][-1]
-    reply = {**copy.deepcopy(instagram["comments"][media["id"]][-1]), "id": "18NEW", "timestamp": "2026-01-05T10:00:00+0000"}
+    reply = {
+        **copy.deepcopy(instagram["comments"][media["id"]][-1]),
+        "id": "18NEW",
+        "timestamp": "2026-01-05T10:00:00+0000",
+    }
     reply.pop("replies", None)
     instagram["comments"][media["id"]].insert(0, reply)
     media["comments_count"] += 1
@@ -123,9 +127,19 @@ def test_rate_limit_answers_are_waited_out_as_retry_after_says(dataset, tmp_path
     quota = youtube_quota_exceeded()
     with CommentApi(dataset, max_page_size=PAGE) as api:
         api.faults += [
-            Fault("commentThreads", 429, {"error": {"code": 429, "message": "Too many requests"}}, {"Retry-After": "1"}),
+            Fault(
+                "commentThreads",
+                429,
+                {"error": {"code": 429, "message": "Too many requests"}},
+                {"Retry-After": "1"},
+            ),
             Fault("commentThreads", 403, quota, {"Retry-After": "1"}),
-            Fault("/posts", 400, {"error": {"message": "Application request limit reached", "code": 4}}, {"Retry-After": "1"}),
+            Fault(
+                "/posts",
+                400,
+                {"error": {"message": "Application request limit reached", "code": 4}},
+                {"Retry-After": "1"},
+            ),
         ]
         started = time.monotonic()
         report = load(api, warehouse, channels=("youtube", "facebook"))
@@ -137,10 +151,14 @@ def test_rate_limit_answers_are_waited_out_as_retry_after_says(dataset, tmp_path
     assert report.rows_by_channel == {"youtube": expected["youtube"], "facebook": expected["facebook"]}
 
 
-def test_an_expired_token_stops_that_platform_with_a_clear_reason_and_the_next_run_loads_it(dataset, tmp_path):
+def test_an_expired_token_stops_that_platform_with_a_clear_reason_and_the_next_run_loads_it(
+    dataset, tmp_path
+):
     warehouse = tmp_path / "w.duckdb"
     with CommentApi(dataset, max_page_size=PAGE) as api:
-        expired = {"error": {"message": "Error validating access token", "type": "OAuthException", "code": 190}}
+        expired = {
+            "error": {"message": "Error validating access token", "type": "OAuthException", "code": 190}
+        }
         api.faults.append(Fault("/comments", 400, expired))  # after the posts page: a partial extract
         report = load(api, warehouse, channels=("facebook", "instagram"))
         assert [f.channel for f in report.failed] == ["facebook"]
@@ -149,7 +167,9 @@ def test_an_expired_token_stops_that_platform_with_a_clear_reason_and_the_next_r
         assert raw_counts(warehouse)["facebook"] == 0
 
         again = load(api, warehouse, channels=("facebook",))
-    assert again.rows_by_channel == {"facebook": expected_rows(dataset)["facebook"]}, "the cursor did not move"
+    assert again.rows_by_channel == {"facebook": expected_rows(dataset)["facebook"]}, (
+        "the cursor did not move"
+    )
 
 
 def test_a_used_up_youtube_quota_is_a_clear_reason(dataset, tmp_path):

@@ -96,7 +96,11 @@ def _youtube_answer(response: requests.Response, *_args, **_kwargs) -> None:
     reasons = {e.get("reason") for e in error.get("errors", []) if isinstance(e, dict)}
     message = error.get("message") or response.reason
     retry_after = "Retry-After" in response.headers
-    if response.status_code == 429 or reasons & YOUTUBE_RATE_LIMITS or ("quotaExceeded" in reasons and retry_after):
+    if (
+        response.status_code == 429
+        or reasons & YOUTUBE_RATE_LIMITS
+        or ("quotaExceeded" in reasons and retry_after)
+    ):
         raise RateLimited(f"YouTube {response.status_code} {', '.join(sorted(reasons))}", response=response)
     if "quotaExceeded" in reasons:
         raise CommentsApiError(
@@ -124,7 +128,9 @@ def _graph_answer(response: requests.Response, *_args, **_kwargs) -> None:
             "long-lived Page token and set it (COMMENTS__FACEBOOK__ACCESS_TOKEN / "
             "COMMENTS__INSTAGRAM__ACCESS_TOKEN)"
         )
-    raise CommentsApiError(f"Graph API error {response.status_code} (code {code}) at {_path(response)}: {message}")
+    raise CommentsApiError(
+        f"Graph API error {response.status_code} (code {code}) at {_path(response)}: {message}"
+    )
 
 
 def _path(response: requests.Response) -> str:

@@ -118,17 +118,18 @@ def forgotten_authors(warehouse: Path) -> frozenset[str]:
         return frozenset()
     with duckdb.connect(str(warehouse)) as con:
         ensure_comment_tables(con)
-        return frozenset(p for (p,) in con.execute(f"select author_pseudonym from {FORGOTTEN_TABLE}").fetchall())
+        return frozenset(
+            p for (p,) in con.execute(f"select author_pseudonym from {FORGOTTEN_TABLE}").fetchall()
+        )
 
 
 def ensure_comment_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Every platform's raw table exists (empty until it has credentials), so dbt's sources do."""
     con.execute(f"create schema if not exists {DATASET}")
-    columns = ", ".join(f"{name} {_SQL_TYPES[hint['data_type']]}" for name, hint in COLUMNS.items())
+    columns = [f"{name} {_SQL_TYPES[hint['data_type']]}" for name, hint in COLUMNS.items()]
+    columns += ["_dlt_load_id varchar", "_dlt_id varchar"]
     for channel in RESOURCES:
-        con.execute(
-            f"create table if not exists {DATASET}.{channel} ({columns}, _dlt_load_id varchar, _dlt_id varchar)"
-        )
+        con.execute(f"create table if not exists {DATASET}.{channel} ({', '.join(columns)})")
     con.execute(
         f"create table if not exists {FORGOTTEN_TABLE} "
         "(author_pseudonym varchar primary key, forgotten_at timestamp with time zone)"

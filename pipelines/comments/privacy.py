@@ -36,7 +36,8 @@ def pseudonym_key() -> bytes:
         )
     if len(key) < MIN_KEY_LENGTH:
         raise PseudonymKeyMissing(
-            f"{PSEUDONYM_KEY_ENV} is {len(key)} characters; use at least {MIN_KEY_LENGTH}, made with: {MAKE_A_KEY}"
+            f"{PSEUDONYM_KEY_ENV} is {len(key)} characters; use at least {MIN_KEY_LENGTH}, "
+            f"made with: {MAKE_A_KEY}"
         )
     return key.encode()
 

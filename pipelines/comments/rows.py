@@ -80,7 +80,9 @@ def to_row(comment: Comment, channel: str, account: str, owner_id: str, key: byt
     }
 
 
-def rows(comments, channel: str, account: str, owner_id: str, key: bytes, forgotten: frozenset[str]) -> list[dict]:
+def rows(
+    comments, channel: str, account: str, owner_id: str, key: bytes, forgotten: frozenset[str]
+) -> list[dict]:
     """Rows to write, leaving out authors someone asked to be forgotten (`socialkpi forget`)."""
     built = (to_row(c, channel, account, owner_id, key) for c in comments)
     return [row for row in built if row["author_pseudonym"] not in forgotten]

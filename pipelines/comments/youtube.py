@@ -48,7 +48,12 @@ def _thread_comments(source: CommentSource, thread: dict) -> Iterator[Comment]:
     yield _comment(top, video_id, None)
     embedded = thread.get("replies", {}).get("comments", [])
     if snippet.get("totalReplyCount", 0) > len(embedded):
-        params = {"part": "snippet", "parentId": top["id"], "maxResults": PAGE_SIZE, "textFormat": "plainText"}
+        params = {
+            "part": "snippet",
+            "parentId": top["id"],
+            "maxResults": PAGE_SIZE,
+            "textFormat": "plainText",
+        }
         embedded = (r for page in source.api.pages("comments", params, _paginator(), "items") for r in page)
     for reply in embedded:
         yield _comment(reply, video_id, top["id"])

@@ -105,7 +105,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(*(_youtube_unauthorised() if youtube else _graph_expired()))
         if "maxResults" in query or "limit" in query:
             size = int(query.get("maxResults") or query.get("limit"))
-            query["maxResults" if "maxResults" in query else "limit"] = str(min(size, self.server_api.max_page_size))
+            query["maxResults" if "maxResults" in query else "limit"] = str(
+                min(size, self.server_api.max_page_size)
+            )
         if youtube:
             return self._send(200, _youtube(self.server_api.dataset["youtube"], url.path, query))
         path = url.path.removeprefix(GRAPH_PREFIX + "/")
@@ -141,7 +143,11 @@ def _youtube(data: dict, path: str, query: dict) -> dict:
     else:
         items, after = _page(data["replies"].get(query["parentId"], []), query, "pageToken")
         kind = "youtube#commentListResponse"
-    body = {"kind": kind, "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)}, "items": items}
+    body = {
+        "kind": kind,
+        "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)},
+        "items": items,
+    }
     if after is not None:
         body["nextPageToken"] = str(after)
     return body
@@ -157,7 +163,13 @@ def _with_embedded_replies(thread: dict, replies: dict) -> dict:
 
 def _youtube_unauthorised() -> tuple[int, dict]:
     reason = {"message": "Invalid Credentials", "domain": "global", "reason": "authError"}
-    return 401, {"error": {"code": 401, "message": "Request had invalid authentication credentials.", "errors": [reason]}}
+    return 401, {
+        "error": {
+            "code": 401,
+            "message": "Request had invalid authentication credentials.",
+            "errors": [reason],
+        }
+    }
 
 
 def youtube_quota_exceeded() -> dict:
@@ -184,7 +196,10 @@ def _graph(dataset: dict, path: str, query: dict, base: str) -> tuple[int, dict]
         message = f"Unsupported get request. Object with ID '{owner}' does not exist"
         return 400, {"error": {"message": message, "type": "GraphMethodException", "code": 100}}
     page, after = _page(items, query, "after")
-    body = {"data": page, "paging": {"cursors": {"before": query.get("after") or "0", "after": str(after or "")}}}
+    body = {
+        "data": page,
+        "paging": {"cursors": {"before": query.get("after") or "0", "after": str(after or "")}},
+    }
     if after is not None:
         body["paging"]["next"] = f"{base}?{urlencode({**query, 'after': after})}"
     return 200, body
@@ -201,7 +216,21 @@ def replay_sources(api: CommentApi) -> list:
 
     data = api.dataset
     return [
-        source_for("youtube", data["youtube"]["account"], data["youtube"]["channel_id"], data["token"], api.youtube_url),
-        source_for("facebook", data["facebook"]["account"], data["facebook"]["page_id"], data["token"], api.graph_url),
-        source_for("instagram", data["instagram"]["account"], data["instagram"]["user_id"], data["token"], api.graph_url),
+        source_for(
+            "youtube",
+            data["youtube"]["account"],
+            data["youtube"]["channel_id"],
+            data["token"],
+            api.youtube_url,
+        ),
+        source_for(
+            "facebook", data["facebook"]["account"], data["facebook"]["page_id"], data["token"], api.graph_url
+        ),
+        source_for(
+            "instagram",
+            data["instagram"]["account"],
+            data["instagram"]["user_id"],
+            data["token"],
+            api.graph_url,
+        ),
     ]

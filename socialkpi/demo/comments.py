@@ -25,11 +25,50 @@ ACCOUNT = "cern"
 YOUTUBE_CHANNEL_ID = "UCkSt6SKb0LwUP9vI8rOmtng"
 LOCAL = ZoneInfo("Europe/Zurich")
 
-FIRST_NAMES = ("Marie", "Lucas", "Aisha", "Tom", "Chloé", "Mateo", "Ingrid", "Yuki", "Omar", "Léa", "Pavel", "Nina")
-LAST_NAMES = ("Dubois", "Okafor", "Lindqvist", "Moreau", "Tanaka", "Rossi", "Haddad", "Keller", "Novak", "Silva")
+FIRST_NAMES = (
+    "Marie",
+    "Lucas",
+    "Aisha",
+    "Tom",
+    "Chloé",
+    "Mateo",
+    "Ingrid",
+    "Yuki",
+    "Omar",
+    "Léa",
+    "Pavel",
+    "Nina",
+)
+LAST_NAMES = (
+    "Dubois",
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Tanaka",
+    "Rossi",
+    "Haddad",
+    "Keller",
+    "Novak",
+    "Silva",
+)
 TOPICS = {
-    "en": ("the Higgs boson", "antimatter", "dark matter", "the LHC", "neutrinos", "the detector", "this experiment"),
-    "fr": ("le boson de Higgs", "l'antimatière", "la matière noire", "le LHC", "les neutrinos", "ce détecteur"),
+    "en": (
+        "the Higgs boson",
+        "antimatter",
+        "dark matter",
+        "the LHC",
+        "neutrinos",
+        "the detector",
+        "this experiment",
+    ),
+    "fr": (
+        "le boson de Higgs",
+        "l'antimatière",
+        "la matière noire",
+        "le LHC",
+        "les neutrinos",
+        "ce détecteur",
+    ),
 }
 TEXTS = {
     ("en", "positive"): (
@@ -77,8 +116,16 @@ TEXTS = {
     ),
 }
 ACCOUNT_REPLIES = {
-    "en": ("Thanks for watching! 😊", "Great question: the answer is in our FAQ", "Thank you, glad you liked it!"),
-    "fr": ("Merci beaucoup ! 😊", "Bonne question : la réponse est dans notre FAQ", "Merci, ravis que ça vous plaise !"),
+    "en": (
+        "Thanks for watching! 😊",
+        "Great question: the answer is in our FAQ",
+        "Thank you, glad you liked it!",
+    ),
+    "fr": (
+        "Merci beaucoup ! 😊",
+        "Bonne question : la réponse est dans notre FAQ",
+        "Merci, ravis que ça vous plaise !",
+    ),
 }
 # Personal data some commenters type into a comment: redacted before anything is written.
 WITH_CONTACT = (
@@ -210,7 +257,12 @@ def _youtube_comment(said: Said, video_id: str, parent_id: str | None) -> dict:
     }
     if parent_id:
         snippet["parentId"] = parent_id
-    return {"kind": "youtube#comment", "etag": f"e{said.comment_id}", "id": said.comment_id, "snippet": snippet}
+    return {
+        "kind": "youtube#comment",
+        "etag": f"e{said.comment_id}",
+        "id": said.comment_id,
+        "snippet": snippet,
+    }
 
 
 def youtube_dataset(last: date) -> dict:
@@ -249,7 +301,9 @@ def _facebook_comment(said: Said, post_id: str, parent_id: str | None) -> dict:
         "id": f"{post_id.split('_')[-1]}_{said.comment_id}",
         "message": said.text,
         "created_time": _iso(said.at, graph=True),
-        "from": {"id": author.platform_id, "name": author.display_name} if author else {"id": meta.PAGE_ID, "name": "CERN"},
+        "from": {"id": author.platform_id, "name": author.display_name}
+        if author
+        else {"id": meta.PAGE_ID, "name": "CERN"},
         "like_count": said.likes,
         "comment_count": 0,
     }

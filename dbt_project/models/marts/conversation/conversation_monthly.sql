@@ -7,7 +7,8 @@ comments as (
 ),
 
 by_people as (
-    select * from comments where not author_is_account
+    select * from comments
+    where not author_is_account
 ),
 
 answered as (
@@ -32,7 +33,8 @@ counted as (
         comments.account,
         comments.month,
         {{ conversation_counts('comments', 'answered') }},
-        count(distinct comments.post_id) filter (where not comments.author_is_account) as posts_commented
+        count(distinct comments.post_id) filter (where not comments.author_is_account)
+            as posts_commented
     from comments
     left join answered
         on

@@ -7,7 +7,8 @@ comments as (
 ),
 
 by_people as (
-    select * from comments where not author_is_account
+    select * from comments
+    where not author_is_account
 ),
 
 answered as (

@@ -54,10 +54,13 @@ renamed as (
 ),
 
 one_row_per_comment as (
-    select *
+    select renamed.*
     from renamed
-    where author_pseudonym is null or author_pseudonym not in (select author_pseudonym from forgotten)
-    qualify row_number() over (partition by channel, comment_id order by load_id desc) = 1
+    left join forgotten on renamed.author_pseudonym = forgotten.author_pseudonym
+    where forgotten.author_pseudonym is null
+    qualify row_number() over (
+        partition by renamed.channel, renamed.comment_id order by renamed.load_id desc
+    ) = 1
 )
 
 select * from one_row_per_comment
