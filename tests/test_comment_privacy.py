@@ -205,3 +205,16 @@ def test_forget_erases_one_author_everywhere_and_no_later_load_brings_them_back(
         report = load_comments(settings.warehouse, settings.pipelines_dir, youtube)
     assert report.rows_by_channel["youtube"] > 0
     assert rows_of(settings.warehouse, theirs) == {}
+
+
+def test_the_readme_query_says_which_formats_start_conversations_and_of_what_tone(demo_refresh):
+    from socialkpi.publish import open_published
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Comments: what people are saying", 1)[1].split("\n## ", 1)[0]
+    (query,) = re.findall(r"```sql\n(.*?)```", section, flags=re.DOTALL)
+    with open_published(demo_refresh) as con:
+        rows = con.sql(query).fetchall()
+    assert {channel for channel, *_ in rows} == {"facebook", "instagram", "youtube"}
+    assert len({fmt for _, fmt, *_ in rows}) >= 4
+    assert all(0 <= positive <= 1 and 0 <= answered <= 1 for *_, positive, answered in rows)
