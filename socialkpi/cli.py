@@ -23,7 +23,8 @@ from pipelines.errors import STATUSES
 from pipelines.exports import ExportsFolderMissing
 from pipelines.load import LoadReport
 from socialkpi import steps
-from socialkpi.publish import PublishFailed, PublishResult, open_published, rollback
+from socialkpi.access import open_published
+from socialkpi.publish import PublishFailed, PublishResult, rollback
 from socialkpi.reconcile import ReconciliationFailed
 from socialkpi.settings import load_settings
 from socialkpi.transform import BuildFailed
