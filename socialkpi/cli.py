@@ -203,6 +203,23 @@ def sql(exports: str | None, warehouse: str | None, query: str | None, query_fil
         _shell(con)
 
 
+@main.command()
+@_settings_options
+@click.option(
+    "--output", type=click.Path(dir_okay=False), help="Where to write the page [default: published/report/]."
+)
+@click.option(
+    "--month", type=click.DateTime(["%Y-%m"]), help="Report this month (YYYY-MM) for every account."
+)
+@_one_line_errors
+def report(exports: str | None, warehouse: str | None, output: str | None, month) -> None:
+    """Write the HTML report (one self-contained file) from the published marts."""
+    from socialkpi.report import build_report
+
+    written = build_report(load_settings(exports, warehouse), output, month.date() if month else None)
+    out.print(f"wrote the report to {written}", markup=False)
+
+
 def _show(con: duckdb.DuckDBPyConnection, query: str) -> None:
     relation = con.sql(query)
     if relation is not None:
