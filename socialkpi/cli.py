@@ -26,6 +26,7 @@ from socialkpi import steps
 from socialkpi.access import open_published
 from socialkpi.publish import PublishFailed, PublishResult, rollback
 from socialkpi.reconcile import ReconciliationFailed
+from socialkpi.serve import ServeRefused
 from socialkpi.settings import load_settings
 from socialkpi.transform import BuildFailed
 
@@ -33,7 +34,14 @@ from socialkpi.transform import BuildFailed
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_FAILED, EXIT_FILES_REFUSED = 1, 2
-_KNOWN_FAILURES = (BuildFailed, PublishFailed, ExportsFolderMissing, ReconciliationFailed, duckdb.IOException)
+_KNOWN_FAILURES = (
+    BuildFailed,
+    PublishFailed,
+    ExportsFolderMissing,
+    ReconciliationFailed,
+    ServeRefused,
+    duckdb.IOException,
+)
 
 
 def _settings_options(command):
@@ -218,6 +226,31 @@ def report(exports: str | None, warehouse: str | None, output: str | None, month
 
     written = build_report(load_settings(exports, warehouse), output, month.date() if month else None)
     out.print(f"wrote the report to {written}", markup=False)
+
+
+@main.command()
+@_settings_options
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, envvar="SOCIALKPI_SERVE_HOST", help="Address to bind."
+)
+@click.option("--port", default=5433, show_default=True, type=int, envvar="SOCIALKPI_SERVE_PORT")
+@click.option("--user", default="socialkpi", show_default=True, envvar="SOCIALKPI_SERVE_USER")
+@_one_line_errors
+def serve(exports: str | None, warehouse: str | None, host: str, port: int, user: str) -> None:
+    """Serve the published marts read-only over the PostgreSQL protocol (password: env
+    SOCIALKPI_SERVE_PASSWORD); each new publish is picked up on the next query."""
+    from socialkpi.serve import serve as run_server
+
+    settings = load_settings(exports, warehouse)
+
+    def ready(bound_host: str, bound_port: int) -> None:
+        out.print(
+            f"serving {settings.published_marts} read-only on postgresql://{user}@{bound_host}:{bound_port}/kpi"
+            " (Ctrl-C stops)",
+            markup=False,
+        )
+
+    run_server(settings, host, port, user, on_ready=ready)
 
 
 def _show(con: duckdb.DuckDBPyConnection, query: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -134,3 +135,39 @@ def test_publish_removes_its_build_folder_and_leaves_only_the_published_layout(d
     names = {p.name for p in demo_refresh.published_dir.iterdir()}
     assert names <= {"kpi.duckdb", "kpi.previous.duckdb", "live", "parquet", "parquet.previous", "report"}
     assert {"kpi.duckdb", "live", "parquet"} <= names
+
+
+README = (REPO / "README.md").read_text()
+README_WAREHOUSE = "/srv/socialkpi/warehouse"
+
+
+def test_the_superset_url_in_the_readme_reads_the_marts_and_refuses_files_and_writes(demo_refresh, tmp_path):
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+    pytest.importorskip("duckdb_engine")
+    (documented,) = re.findall(r"^duckdb:////\S+$", README, flags=re.MULTILINE)
+    url = documented.replace(README_WAREHOUSE, str(demo_refresh.warehouse.parent))
+    engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)  # Superset's default
+    text = sqlalchemy.text
+    with engine.connect() as con:
+        assert con.execute(text("select count(*) from marts.all_posts")).scalar() > 1000
+    assert "all_posts" in sqlalchemy.inspect(engine).get_table_names(schema="kpi.marts")
+    for statement in (
+        "select * from read_csv('/etc/passwd')",
+        f"copy (select 1) to '{tmp_path / 'out.csv'}'",
+        "create table marts.mine as select 1 as a",
+    ):
+        with engine.connect() as con, pytest.raises(sqlalchemy.exc.DBAPIError):
+            con.execute(text(statement))
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_the_readme_sql_for_the_live_views_hardens_a_plain_duckdb_connection(demo_refresh):
+    (block,) = re.findall(r"```sql\n(set allowed_directories.*?)```", README, flags=re.DOTALL)
+    hardening = block.replace(README_WAREHOUSE, str(demo_refresh.warehouse.parent))
+    with duckdb.connect(str(demo_refresh.published_live), read_only=True) as con:
+        con.execute(hardening)
+        assert con.execute("select count(*) from marts.all_posts").fetchone()[0] > 1000
+        with pytest.raises(duckdb.Error, match="disabled by configuration"):
+            con.execute("select * from read_csv('/etc/passwd')")
+        with pytest.raises(duckdb.Error, match="locked"):
+            con.execute("set enable_external_access = true")
