@@ -155,14 +155,16 @@ def bar_rows(
     return _svg(chart_id, width, height, label, body)
 
 
-def heatmap(chart_id: str, label: str, cells: dict[tuple[int, int], tuple[float, int]], fmt: Format) -> str:
+def heatmap(
+    chart_id: str, label: str, cells: dict[tuple[int, int], tuple[float, int, bool]], fmt: Format
+) -> str:
     """Weekday (rows, Monday first) by local hour (columns); darker is a higher value. `cells` maps
-    (weekday 1-7, hour 0-23) to (value, posts)."""
+    (weekday 1-7, hour 0-23) to (value, posts, enough posts to trust the value)."""
     days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
     left, top, cell_width, cell_height = 40, 20, 28, 22
     width, height = left + 24 * cell_width + 10, top + 7 * cell_height + 8
-    low = min((v for v, _ in cells.values()), default=0.0)
-    high = max((v for v, _ in cells.values()), default=1.0)
+    low = min((v for v, _, _ in cells.values()), default=0.0)
+    high = max((v for v, _, _ in cells.values()), default=1.0)
     body = [
         _text(left + h * cell_width + cell_width / 2, 14, f"{h:02d}", "middle", fill=MUTED, font_size="10")
         for h in range(0, 24, 2)
@@ -178,11 +180,12 @@ def heatmap(chart_id: str, label: str, cells: dict[tuple[int, int], tuple[float,
                     'fill="#f5f7fa"/>'
                 )
                 continue
-            value, posts = cells[(d + 1, hour)]
+            value, posts, enough = cells[(d + 1, hour)]
             shade = (value - low) / (high - low) if high > low else 1.0
             body.append(
                 f'<rect class="mark" x="{x}" y="{y}" width="{cell_width - 2}" height="{cell_height - 2}" '
-                f'fill="{_blue(shade)}"><title>{day} {hour:02d}:00, {posts} post(s): median engagement '
+                f'fill="{_blue(shade)}" fill-opacity="{1 if enough else 0.35}"><title>{day} {hour:02d}:00, '
+                f"{posts} post(s){'' if enough else ', too few to trust'}: median engagement "
                 f"{escape(fmt(value))}</title></rect>"
             )
     return _svg(chart_id, width, height, label, body)

@@ -86,15 +86,15 @@ order by posts.engagement_percentile desc, posts.engagement_rate desc
 limit ?
 """
 
-# label_performance holds one mean percentile per month and channel; weighting it by the posts it
-# covers gives the mean over the year (percentiles are comparable across channels, rates are not).
+# label_performance holds one mean percentile per month and channel; weighting each by the posts
+# behind it gives the mean over the year (percentiles are comparable across channels, rates are not).
 LABELS = """
 select
     dimension,
     label,
     cast(sum(posts) as bigint) as posts,
-    sum(mean_engagement_percentile * posts)
-    / nullif(sum(case when mean_engagement_percentile is not null then posts end), 0) as mean_percentile
+    sum(mean_engagement_percentile * posts_with_percentile) / nullif(sum(posts_with_percentile), 0)
+        as mean_percentile
 from marts.label_performance
 where month > cast(? as date) - interval 12 month and month <= cast(? as date)
 group by all
@@ -103,7 +103,7 @@ order by dimension, mean_percentile desc
 """
 
 BEST_TIME = """
-select channel, account, weekday, local_hour, posts, median_engagement_rate
+select channel, account, weekday, local_hour, posts, median_engagement_rate, enough_posts
 from marts.best_time_to_post
 where local_hour is not null and median_engagement_rate is not null
 order by channel, account, weekday, local_hour
@@ -171,6 +171,7 @@ class HourCell:
     hour: int
     posts: int
     median_engagement_rate: float
+    enough_posts: bool  # under the mart's minimum a median says little: drawn faint
 
 
 @dataclass

@@ -196,13 +196,14 @@ def _best_times(data: ReportData) -> str:
         return _section("When to post", data.missing["best_time_to_post"], "", False)
     maps = []
     for (channel, account), cells in data.best_times.items():
-        grid = {(c.weekday, c.hour): (c.median_engagement_rate, c.posts) for c in cells}
+        grid = {(c.weekday, c.hour): (c.median_engagement_rate, c.posts, c.enough_posts) for c in cells}
         name = account_label(channel, account)
         chart = heatmap(f"best-time-{channel}-{account}", f"Best time to post, {name}", grid, fmt_rate)
         maps.append(f"<div><h3>{escape(name)}</h3>{chart}</div>")
     return _section(
         "When to post",
-        "Median engagement rate of posts by weekday and local hour; darker is better, blank is no posts.",
+        "Median engagement rate of posts by weekday and local hour: darker is better, faint is too few "
+        "posts to trust, blank is none. LinkedIn and YouTube exports give only the day, not the hour.",
         f'<div class="heatmaps">{"".join(maps)}</div>',
         bool(maps),
     )
