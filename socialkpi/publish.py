@@ -38,6 +38,7 @@ def publish(settings: Settings) -> PublishResult:
     """Copy the marts into a fresh file and fresh Parquet files, verify row counts, then rename them
     over the published ones (the replaced ones are kept as the previous copy)."""
     settings.published_dir.mkdir(parents=True, exist_ok=True)
+    _remove_legacy_copies(settings.published_dir)
     building = settings.published_dir / f".building.{os.getpid()}"
     remove_tree(building)
     (building / "parquet").mkdir(parents=True)
@@ -53,6 +54,13 @@ def publish(settings: Settings) -> PublishResult:
     finally:
         remove_tree(building)
     return PublishResult(settings.published_marts, settings.published_marts.stat().st_size, rows)
+
+
+def _remove_legacy_copies(published_dir: Path) -> None:
+    """Before 0.3 the copy was marts.duckdb. Left in place it would never change again, and a BI
+    tool still pointed at it would show old numbers without any error; gone, it fails loudly."""
+    for name in ("marts.duckdb", "marts.previous.duckdb"):
+        (published_dir / name).unlink(missing_ok=True)
 
 
 def _copy_marts(warehouse: Path, building: Path) -> dict[str, int]:

@@ -1,9 +1,10 @@
 """A BI-like reader for the reader-during-refresh test, run as its own process.
 
-It queries the published marts in a loop until a stop file appears, two ways at once: a new
-hardened connection per query to `kpi.duckdb` (what Superset does with its default NullPool) and
-one hardened connection to the live views, opened once and kept (what a pooled BI server does).
-It prints one JSON line: queries run, failed, the first errors, and every distinct answer seen.
+It queries the published marts in a loop until a stop file appears, three ways at once: a new
+hardened connection per query to `kpi.duckdb` (what Superset does with its default NullPool), one
+hardened connection to the live views opened once and kept (what a pooled BI server does), and,
+given a DSN, one PostgreSQL connection to `socialkpi serve` opened once and kept (Tableau, Power
+BI). It prints one JSON line: queries run, failed, the first errors, every distinct answer seen.
 """
 
 from __future__ import annotations
@@ -19,13 +20,18 @@ from socialkpi.settings import load_settings
 QUERY = "select count(*) from marts.twitter_posts"
 
 
-def main(warehouse: str, stop_file: str) -> None:
+def main(warehouse: str, stop_file: str, dsn: str | None = None) -> None:
     settings = load_settings(None, warehouse)
     pooled = open_live(settings)
     readers = {
         "per_query_connection": lambda: _count_once(open_published(settings)),
         "pooled_live_connection": lambda: pooled.execute(QUERY).fetchone()[0],
     }
+    if dsn:
+        import psycopg
+
+        postgres = psycopg.connect(dsn, autocommit=True)
+        readers["pooled_postgres_connection"] = lambda: postgres.execute(QUERY).fetchone()[0]
     counts = {"queries": 0, "failed": 0}
     seen: dict[str, list[int]] = {name: [] for name in readers}
     errors: list[str] = []
@@ -51,4 +57,4 @@ def _count_once(con) -> int:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:4])

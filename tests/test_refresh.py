@@ -124,7 +124,10 @@ def test_publish_keeps_the_previous_copy_and_rollback_restores_it(workspace, dem
     run_cli("refresh", settings=workspace, check=True)
     posts_before = len(mart_rows(workspace.published_marts, "twitter_posts"))
     shutil.copy(second, exports / second.name)
+    legacy = workspace.published_dir / "marts.duckdb"  # the name of the copy before 0.3
+    legacy.write_bytes(workspace.published_marts.read_bytes())
     run_cli("refresh", settings=workspace, check=True)
+    assert not legacy.exists(), "a copy that would never be refreshed again must not stay"
     posts_after = len(mart_rows(workspace.published_marts, "twitter_posts"))
     assert posts_after > posts_before
     assert len(mart_rows(workspace.previous_marts, "twitter_posts")) == posts_before

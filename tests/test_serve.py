@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import struct
 import subprocess
-from contextlib import contextmanager
 from datetime import date, datetime
 
 import duckdb
@@ -16,34 +14,12 @@ import pytest
 
 from socialkpi.serve.protocol import decode_parameter, parse_bind
 from socialkpi.serve.session import first_keyword
-from socialkpi.settings import Settings, load_settings
-from tests.conftest import SOCIALKPI, run_cli
+from socialkpi.settings import Settings
+from tests.conftest import SOCIALKPI
+from tests.serving import PASSWORD, free_port, serving
 
 psycopg = pytest.importorskip("psycopg")
-PASSWORD = "a long test password"
 PSQL = shutil.which("psql")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def serving(settings: Settings):
-    """`socialkpi serve` as a user starts it, on a free port; stopped at the end."""
-    port = free_port()
-    env = {**os.environ, "SOCIALKPI_SERVE_PASSWORD": PASSWORD}
-    command = [SOCIALKPI, "serve", "--warehouse", str(settings.warehouse), "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        line = server.stdout.readline()
-        assert "serving" in line, line + server.stderr.read()
-        yield f"host=127.0.0.1 port={port} user=socialkpi dbname=kpi password='{PASSWORD}'", port
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -130,20 +106,6 @@ def test_serve_refuses_to_start_without_a_password_in_the_environment(demo_refre
     )
     assert result.returncode == 1 and "SOCIALKPI_SERVE_PASSWORD" in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def test_a_connection_kept_open_sees_the_next_publish(demo_refresh, tmp_path):
-    settings = load_settings(str(tmp_path / "exports"), tmp_path / "warehouse" / "socialkpi.duckdb")
-    settings.warehouse.parent.mkdir(parents=True)
-    shutil.copy(demo_refresh.warehouse, settings.warehouse)
-    run_cli("publish", settings=settings, check=True)
-    with serving(settings) as (dsn, _), psycopg.connect(dsn, autocommit=True) as kept:
-        before = kept.execute("select count(*) from marts.all_posts").fetchone()[0]
-        with duckdb.connect(str(settings.warehouse)) as warehouse:
-            warehouse.execute("delete from marts.all_posts where channel = 'youtube'")
-        run_cli("publish", settings=settings, check=True)
-        after = kept.execute("select count(*) from marts.all_posts").fetchone()[0]
-    assert after == published_count(settings) < before
 
 
 def test_statement_keywords_are_read_past_comments_and_case():
