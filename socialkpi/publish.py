@@ -39,8 +39,8 @@ def publish(settings: Settings) -> PublishResult:
     over the published ones (the replaced ones are kept as the previous copy)."""
     settings.published_dir.mkdir(parents=True, exist_ok=True)
     _remove_legacy_copies(settings.published_dir)
+    _remove_abandoned_builds(settings.published_dir)
     building = settings.published_dir / f".building.{os.getpid()}"
-    remove_tree(building)
     (building / "parquet").mkdir(parents=True)
     try:
         rows = _copy_marts(settings.warehouse, building)
@@ -61,6 +61,24 @@ def _remove_legacy_copies(published_dir: Path) -> None:
     tool still pointed at it would show old numbers without any error; gone, it fails loudly."""
     for name in ("marts.duckdb", "marts.previous.duckdb"):
         (published_dir / name).unlink(missing_ok=True)
+
+
+def _remove_abandoned_builds(published_dir: Path) -> None:
+    """A publish killed mid-way leaves its .building.<pid> folder; remove those whose process is gone."""
+    for folder in published_dir.glob(".building.*"):
+        pid = folder.suffix.lstrip(".")
+        if not pid.isdigit() or int(pid) == os.getpid() or not _process_alive(int(pid)):
+            remove_tree(folder)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _copy_marts(warehouse: Path, building: Path) -> dict[str, int]:

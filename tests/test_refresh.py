@@ -126,8 +126,11 @@ def test_publish_keeps_the_previous_copy_and_rollback_restores_it(workspace, dem
     shutil.copy(second, exports / second.name)
     legacy = workspace.published_dir / "marts.duckdb"  # the name of the copy before 0.3
     legacy.write_bytes(workspace.published_marts.read_bytes())
+    abandoned = workspace.published_dir / ".building.999999999"  # a publish killed mid-way
+    (abandoned / "parquet").mkdir(parents=True)
     run_cli("refresh", settings=workspace, check=True)
     assert not legacy.exists(), "a copy that would never be refreshed again must not stay"
+    assert not abandoned.exists()
     posts_after = len(mart_rows(workspace.published_marts, "twitter_posts"))
     assert posts_after > posts_before
     assert len(mart_rows(workspace.previous_marts, "twitter_posts")) == posts_before
