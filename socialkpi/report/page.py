@@ -89,11 +89,12 @@ def _delta(kpi: Kpi) -> str:
     if kpi.current is None or kpi.previous is None or (kpi.kind == "count" and kpi.previous == 0):
         return '<span class="flat">–</span>'
     if kpi.kind == "rate":
-        change, text = kpi.current - kpi.previous, f"{(kpi.current - kpi.previous) * 100:+.2f} pt"
+        change = kpi.current - kpi.previous
+        text = f"{abs(change) * 100:.2f} pt"
     else:
         change = (kpi.current - kpi.previous) / abs(kpi.previous)
-        text = f"{change * 100:+.0f}%"
-    css, arrow = ("up", "▲") if change > 0 else ("down", "▼") if change < 0 else ("flat", "")
+        text = f"{abs(change) * 100:.0f}%"
+    css, arrow = ("up", "▲") if change > 0 else ("down", "▼") if change < 0 else ("flat", "±")
     return f'<span class="{css}" title="against {escape(fmt_number(kpi))}">{arrow}{escape(text)}</span>'
 
 
