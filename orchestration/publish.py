@@ -15,7 +15,10 @@ def published_marts_asset() -> dg.AssetsDefinition:
         group_name="published",
         kinds={"duckdb"},
         pool=WAREHOUSE_POOL,
-        description="warehouse/published/marts.duckdb: the read-only copy analysts and BI tools open.",
+        description=(
+            "warehouse/published/kpi.duckdb, parquet/<mart>.parquet and live/kpi.duckdb: the read-only "
+            "copy analysts and BI tools open."
+        ),
     )
     def published_marts(
         context: dg.AssetExecutionContext, socialkpi: SocialKpiResource

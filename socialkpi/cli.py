@@ -27,9 +27,11 @@ from pipelines.errors import STATUSES
 from pipelines.exports import ExportsFolderMissing
 from pipelines.load import LoadReport
 from socialkpi import comments, steps
+from socialkpi.access import open_published
 from socialkpi.demo.comment_api import DemoCommentsMissing
-from socialkpi.publish import PublishFailed, PublishResult, open_published, rollback
+from socialkpi.publish import PublishFailed, PublishResult, rollback
 from socialkpi.reconcile import ReconciliationFailed
+from socialkpi.serve import ServeRefused
 from socialkpi.settings import load_settings
 from socialkpi.transform import BuildFailed
 
@@ -46,6 +48,7 @@ _KNOWN_FAILURES = (
     PseudonymKeyMissing,
     CommentsApiError,
     DemoCommentsMissing,
+    ServeRefused,
 )
 
 
@@ -260,6 +263,48 @@ def sql(exports: str | None, warehouse: str | None, query: str | None, query_fil
             return
         out.print("socialkpi sql: read-only marts (schema `marts`); end statements with ';', Ctrl-D quits")
         _shell(con)
+
+
+@main.command()
+@_settings_options
+@click.option(
+    "--output", type=click.Path(dir_okay=False), help="Where to write the page [default: published/report/]."
+)
+@click.option(
+    "--month", type=click.DateTime(["%Y-%m"]), help="Report this month (YYYY-MM) for every account."
+)
+@_one_line_errors
+def report(exports: str | None, warehouse: str | None, output: str | None, month) -> None:
+    """Write the HTML report (one self-contained file) from the published marts."""
+    from socialkpi.report import build_report
+
+    written = build_report(load_settings(exports, warehouse), output, month.date() if month else None)
+    out.print(f"wrote the report to {written}", markup=False)
+
+
+@main.command()
+@_settings_options
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, envvar="SOCIALKPI_SERVE_HOST", help="Address to bind."
+)
+@click.option("--port", default=5433, show_default=True, type=int, envvar="SOCIALKPI_SERVE_PORT")
+@click.option("--user", default="socialkpi", show_default=True, envvar="SOCIALKPI_SERVE_USER")
+@_one_line_errors
+def serve(exports: str | None, warehouse: str | None, host: str, port: int, user: str) -> None:
+    """Serve the published marts read-only over the PostgreSQL protocol (password: env
+    SOCIALKPI_SERVE_PASSWORD); each new publish is picked up on the next query."""
+    from socialkpi.serve import serve as run_server
+
+    settings = load_settings(exports, warehouse)
+
+    def ready(bound_host: str, bound_port: int) -> None:
+        out.print(
+            f"serving {settings.published_marts} read-only on postgresql://{user}@{bound_host}:{bound_port}/kpi"
+            " (Ctrl-C stops)",
+            markup=False,
+        )
+
+    run_server(settings, host, port, user, on_ready=ready)
 
 
 def _show(con: duckdb.DuckDBPyConnection, query: str) -> None:

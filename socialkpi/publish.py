@@ -1,22 +1,26 @@
 """Publish: copy schema `marts` (nothing raw) into a new file, check it, and swap it in
-atomically (DESIGN.md §6).
+atomically (DESIGN.md §6); write the same marts as Parquet with a views-only DuckDB file over them.
 
 DuckDB allows one writer *or* many readers. Analysts and BI tools therefore never open the
-warehouse; they open `published/marts.duckdb`, which is only ever replaced by a rename. A reader
+warehouse; they open `published/kpi.duckdb`, which is only ever replaced by a rename. A reader
 holding the old file keeps reading the old file; the next one to connect gets the new one; the
 nightly run never waits on a reader.
+
+A BI server that keeps its connections open would keep reading the file it opened first. For it,
+`published/live/kpi.duckdb` holds only views over `published/parquet/<mart>.parquet`; each query
+reads the Parquet file that is there now, and each file is replaced by a rename.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from socialkpi.settings import Settings
+from socialkpi.swap import remove_tree, swap_back, swap_folder, swap_folder_back, swap_in
 
 
 class PublishFailed(Exception):
@@ -31,20 +35,53 @@ class PublishResult:
 
 
 def publish(settings: Settings) -> PublishResult:
-    """Copy the marts into a fresh file, verify row counts, then rename it over the published copy
-    (the copy it replaces is kept as marts.previous.duckdb)."""
+    """Copy the marts into a fresh file and fresh Parquet files, verify row counts, then rename them
+    over the published ones (the replaced ones are kept as the previous copy)."""
     settings.published_dir.mkdir(parents=True, exist_ok=True)
-    staging_copy = settings.published_dir / f".marts.{os.getpid()}.building.duckdb"
-    staging_copy.unlink(missing_ok=True)
+    _remove_legacy_copies(settings.published_dir)
+    _remove_abandoned_builds(settings.published_dir)
+    building = settings.published_dir / f".building.{os.getpid()}"
+    (building / "parquet").mkdir(parents=True)
     try:
-        rows = _copy_marts(settings.warehouse, staging_copy)
-        _swap_in(staging_copy, settings.published_marts, settings.previous_marts)
+        rows = _copy_marts(settings.warehouse, building)
+        swap_in(building / "kpi.duckdb", settings.published_marts, settings.previous_marts)
+        swap_folder(building / "parquet", settings.published_parquet, settings.previous_parquet)
+        # The views are created after the Parquet swap: DuckDB binds a view when it is created,
+        # so its files must already be where the view says.
+        _write_live_views(building / "live.duckdb", settings.published_parquet, rows)
+        settings.published_live.parent.mkdir(exist_ok=True)
+        swap_in(building / "live.duckdb", settings.published_live, settings.previous_live)
     finally:
-        staging_copy.unlink(missing_ok=True)
+        remove_tree(building)
     return PublishResult(settings.published_marts, settings.published_marts.stat().st_size, rows)
 
 
-def _copy_marts(warehouse: Path, target: Path) -> dict[str, int]:
+def _remove_legacy_copies(published_dir: Path) -> None:
+    """Before 0.3 the copy was marts.duckdb. Left in place it would never change again, and a BI
+    tool still pointed at it would show old numbers without any error; gone, it fails loudly."""
+    for name in ("marts.duckdb", "marts.previous.duckdb"):
+        (published_dir / name).unlink(missing_ok=True)
+
+
+def _remove_abandoned_builds(published_dir: Path) -> None:
+    """A publish killed mid-way leaves its .building.<pid> folder; remove those whose process is gone."""
+    for folder in published_dir.glob(".building.*"):
+        pid = folder.suffix.lstrip(".")
+        if not pid.isdigit() or int(pid) == os.getpid() or not _process_alive(int(pid)):
+            remove_tree(folder)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _copy_marts(warehouse: Path, building: Path) -> dict[str, int]:
     # Same connection settings as dbt's (read-write): DuckDB refuses a second connection to a file
     # with a different configuration in the same process.
     with duckdb.connect(str(warehouse)) as con:
@@ -58,65 +95,62 @@ def _copy_marts(warehouse: Path, target: Path) -> dict[str, int]:
         ]
         if not marts:
             raise PublishFailed("the warehouse has no marts yet: run `socialkpi build` first")
-        con.execute(f"attach '{target}' as published")
+        con.execute(f"attach {sql_string(building / 'kpi.duckdb')} as published")
         try:
             con.execute("create schema published.marts")
-            rows = {name: _copy_table(con, name) for name in marts}
+            rows = {name: _copy_table(con, name, building / "parquet" / f"{name}.parquet") for name in marts}
         finally:
             con.execute("detach published")
     return rows
 
 
-def _copy_table(con: duckdb.DuckDBPyConnection, name: str) -> int:
+def _copy_table(con: duckdb.DuckDBPyConnection, name: str, parquet: Path) -> int:
     con.execute(f"create table published.marts.{name} as select * from marts.{name}")
+    con.execute(f"copy published.marts.{name} to {sql_string(parquet)} (format parquet, compression zstd)")
     (source_rows,) = con.execute(f"select count(*) from marts.{name}").fetchone()
     (copied_rows,) = con.execute(f"select count(*) from published.marts.{name}").fetchone()
-    if source_rows != copied_rows:
-        raise PublishFailed(f"marts.{name}: copied {copied_rows} rows of {source_rows}; not published")
+    (parquet_rows,) = con.execute(f"select count(*) from read_parquet({sql_string(parquet)})").fetchone()
+    if not source_rows == copied_rows == parquet_rows:
+        raise PublishFailed(
+            f"marts.{name}: copied {copied_rows} rows and wrote {parquet_rows} to Parquet, "
+            f"of {source_rows}; not published"
+        )
     return copied_rows
 
 
-def _swap_in(new_copy: Path, current: Path, previous: Path) -> None:
-    if current.exists():
-        # Keep the outgoing copy for rollback without ever leaving `current` missing: link it
-        # under a temporary name, then rename that over `previous`.
-        keep = previous.with_name(previous.name + ".tmp")
-        keep.unlink(missing_ok=True)
-        try:
-            os.link(current, keep)
-        except OSError:
-            shutil.copy2(current, keep)
-        os.replace(keep, previous)
-    os.replace(new_copy, current)
+def _write_live_views(target: Path, parquet_dir: Path, rows: dict[str, int]) -> None:
+    with duckdb.connect(str(target)) as con:
+        con.execute("create schema marts")
+        for name, expected in rows.items():
+            parquet = sql_string(parquet_dir / f"{name}.parquet")
+            con.execute(f"create view marts.{name} as select * from read_parquet({parquet})")
+            (seen,) = con.execute(f"select count(*) from marts.{name}").fetchone()
+            if seen != expected:
+                raise PublishFailed(f"the live view marts.{name} reads {seen} rows of {expected}")
 
 
 def rollback(settings: Settings) -> Path:
-    """Put the previous published copy back (the current one becomes the previous)."""
-    current, previous = settings.published_marts, settings.previous_marts
-    if not previous.exists():
-        raise PublishFailed(f"no previous published copy at {previous}; nothing to roll back to")
-    swap = previous.with_name(previous.name + ".swap")
-    shutil.copy2(previous, swap)
-    _swap_in(swap, current, previous)
-    return current
-
-
-def open_published(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published marts that cannot read other files, attach other
-    databases, install anything, or change those settings back: what `socialkpi sql` uses.
-
-    The copy is attached as catalog `socialkpi` because a file named marts.duckdb opened directly
-    becomes catalog `marts`, and `marts.twitter_posts` is then ambiguous between that catalog
-    and the schema `marts`.
-    """
-    if not settings.published_marts.exists():
+    """Put the previous published copy back, Parquet and views included (the current one becomes
+    the previous)."""
+    if not settings.previous_marts.exists():
         raise PublishFailed(
-            f"nothing published yet at {settings.published_marts}: run `socialkpi refresh` first"
+            f"no previous published copy at {settings.previous_marts}; nothing to roll back to"
         )
-    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
-    path = str(settings.published_marts).replace("'", "''")
-    con.execute(f"attach '{path}' as socialkpi (read_only)")
-    con.execute("use socialkpi.marts")
-    con.execute("set enable_external_access = false")
-    con.execute("set lock_configuration = true")
-    return con
+    swap_back(settings.published_marts, settings.previous_marts)
+    swap_folder_back(settings.published_parquet, settings.previous_parquet)
+    swap_back(settings.published_live, settings.previous_live)
+    return settings.published_marts
+
+
+def sql_string(value: str | os.PathLike) -> str:
+    """A SQL string literal (paths may contain quotes)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def __getattr__(name: str):
+    # `open_published` lived here before socialkpi.access; imports written against that keep working.
+    if name == "open_published":
+        from socialkpi.access import open_published
+
+        return open_published
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

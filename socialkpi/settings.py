@@ -29,13 +29,38 @@ class Settings:
     def published_dir(self) -> Path:
         return self.warehouse.parent / "published"
 
+    # The published file is named for its catalog: a client that opens it directly gets catalog
+    # `kpi` with schema `marts`, so `marts.all_posts` is unambiguous (a file named marts.duckdb
+    # made catalog `marts` collide with schema `marts`).
     @property
     def published_marts(self) -> Path:
-        return self.published_dir / "marts.duckdb"
+        return self.published_dir / "kpi.duckdb"
 
     @property
     def previous_marts(self) -> Path:
-        return self.published_dir / "marts.previous.duckdb"
+        return self.published_dir / "kpi.previous.duckdb"
+
+    @property
+    def published_parquet(self) -> Path:
+        """One `<mart>.parquet` per mart, each replaced by a rename."""
+        return self.published_dir / "parquet"
+
+    @property
+    def previous_parquet(self) -> Path:
+        return self.published_dir / "parquet.previous"
+
+    @property
+    def published_live(self) -> Path:
+        """Views over the Parquet files, for BI servers that keep connections open."""
+        return self.published_dir / "live" / "kpi.duckdb"
+
+    @property
+    def previous_live(self) -> Path:
+        return self.published_dir / "live" / "kpi.previous.duckdb"
+
+    @property
+    def report_html(self) -> Path:
+        return self.published_dir / "report" / "socialkpi-report.html"
 
     @property
     def pipelines_dir(self) -> Path:

@@ -82,7 +82,7 @@ def test_the_whole_graph_materializes_on_the_demo_exports(defs, demo_exports, tm
     evaluations = result.get_asset_check_evaluations()
     assert evaluations and all(e.passed for e in evaluations)
     with duckdb.connect(str(settings.published_marts), read_only=True) as con:
-        assert con.execute("select count(*) from marts.marts.twitter_posts").fetchone()[0] > 1000
+        assert con.execute("select count(*) from marts.twitter_posts").fetchone()[0] > 1000
 
 
 def test_a_failed_dbt_test_stops_the_run_before_publish(defs, tmp_path):

@@ -1,0 +1,264 @@
+"""The report page: one HTML file with its styles and charts inline, so it opens from an e-mail
+attachment or a shared drive with no network."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from html import escape
+
+from socialkpi.report.charts import PALETTE, BarRow, Series, bar_rows, grouped_bars, heatmap, line_chart
+from socialkpi.report.data import AccountMonth, Kpi, ReportData
+
+CHANNELS = {
+    "twitter": "X",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "linkedin": "LinkedIn",
+    "youtube": "YouTube",
+}
+STYLE = """
+body{font-family:system-ui,sans-serif;color:#1f2933;margin:0;background:#f5f7fa}
+main{max-width:1100px;margin:0 auto;padding:24px}
+h1{font-size:26px;margin:0 0 4px} h2{font-size:19px;margin:0 0 4px} h3{font-size:15px;margin:12px 0 4px}
+.lede{color:#52606d;margin:0 0 16px}
+section{background:#fff;border-radius:10px;padding:18px 20px;margin:18px 0;box-shadow:0 1px 3px #0001}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:12px;margin:12px 0}
+.card{border:1px solid #e4e7eb;border-radius:8px;padding:10px 12px}
+.card h3{margin:0 0 6px} .card .when{color:#7b8794;font-size:12px;margin-bottom:6px}
+.kpi{display:flex;justify-content:space-between;font-size:13px;padding:2px 0}
+.kpi b{font-variant-numeric:tabular-nums} .up{color:#0b7a4b} .down{color:#b42318} .flat{color:#7b8794}
+.headline{font-size:15px;margin:4px 0} .empty{color:#7b8794;font-style:italic}
+.heatmaps{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:8px 20px}
+footer{color:#7b8794;font-size:12px;text-align:center;margin:24px 0}
+"""
+
+
+def render_page(data: ReportData, source: str, generated_at: datetime) -> str:
+    sections = [_months(data), _growth(data), _top_posts(data), _labels(data), _best_times(data)]
+    title = "Social media report"
+    if data.last_month:
+        title += f", to {month_label(data.last_month)}"
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>'
+        f"<body><main><h1>{escape(title)}</h1>"
+        f'<p class="lede">Each account\'s last complete month against the month before, from the published '
+        f"marts. Generated {generated_at:%d %b %Y %H:%M}.</p>{''.join(sections)}"
+        f"<footer>socialkpi report, from {escape(source)}</footer></main></body></html>"
+    )
+
+
+def _months(data: ReportData) -> str:
+    cards = "".join(_card(month) for month in data.months)
+    groups = [account_label(m.channel, m.account) for m in data.months]
+    rates = [next(k for k in m.kpis if k.kind == "rate") for m in data.months]
+    chart = grouped_bars(
+        "engagement-rate",
+        "Engagement rate, previous and last complete month",
+        groups,
+        [
+            Series("Month before", [k.previous for k in rates], "#9aa5b1"),
+            Series("Last complete month", [k.current for k in rates], PALETTE[0]),
+        ],
+        fmt_rate,
+    )
+    return _section(
+        "This month against the previous one",
+        "Posts published in the month with their lifetime audience and interactions; followers gained in it.",
+        f'<div class="cards">{cards}</div><h3>Engagement rate</h3>{chart}',
+        bool(data.months),
+    )
+
+
+def _card(month: AccountMonth) -> str:
+    rows = "".join(_kpi_row(kpi, month.followers_are_net) for kpi in month.kpis)
+    return (
+        f'<div class="card"><h3>{escape(account_label(month.channel, month.account))}</h3>'
+        f'<div class="when">{month_label(month.month)} vs {month_label(month.previous_month)}</div>'
+        f"{rows}</div>"
+    )
+
+
+def _kpi_row(kpi: Kpi, followers_are_net: bool) -> str:
+    name = "Net new followers" if kpi.name == "New followers" and followers_are_net else kpi.name
+    value = fmt_rate(kpi.current) if kpi.kind == "rate" else fmt_count(kpi.current)
+    return f'<div class="kpi"><span>{escape(name)}</span><b>{escape(value)} {_delta(kpi)}</b></div>'
+
+
+def _delta(kpi: Kpi) -> str:
+    if kpi.current is None or kpi.previous is None or (kpi.kind == "count" and kpi.previous == 0):
+        return '<span class="flat">–</span>'
+    if kpi.kind == "rate":
+        change = kpi.current - kpi.previous
+        text = f"{abs(change) * 100:.2f} pt"
+    else:
+        change = (kpi.current - kpi.previous) / abs(kpi.previous)
+        text = f"{abs(change) * 100:.0f}%"
+    css, arrow = ("up", "▲") if change > 0 else ("down", "▼") if change < 0 else ("flat", "±")
+    return f'<span class="{css}" title="against {escape(fmt_number(kpi))}">{arrow}{escape(text)}</span>'
+
+
+def _growth(data: ReportData) -> str:
+    last = data.last_month
+    if last is None or not data.growth:
+        return _section("Community growth", "", "", False)
+    months = [_add_months(last, -i) for i in range(11, -1, -1)]
+    series = [
+        Series(
+            account_label(g.channel, g.account) + (" (net)" if g.net else ""),
+            [g.by_month.get(m) for m in months],
+            PALETTE[i % len(PALETTE)],
+        )
+        for i, g in enumerate(data.growth)
+    ]
+    headlines = "".join(
+        _follower_headline(g.channel, g.account, g.by_month, m.month)
+        for g in data.growth
+        for m in data.months
+        if (m.channel, m.account) == (g.channel, g.account)
+    )
+    chart = line_chart(
+        "community-growth",
+        "New followers per month",
+        [month_label(m, short=True) for m in months],
+        series,
+        fmt_count,
+    )
+    return _section(
+        "Community growth",
+        "New followers per month (YouTube gives only the net change).",
+        headlines + chart,
+        True,
+    )
+
+
+def _follower_headline(channel: str, account: str, by_month: dict[date, int | None], month: date) -> str:
+    gained = by_month.get(month)
+    if not gained or gained <= 0:
+        return ""
+    minutes = (_add_months(month, 1) - month).days * 24 * 60 / gained
+    return (
+        f'<p class="headline"><b>{escape(account_label(channel, account))}</b>: a new follower every '
+        f"<b>{escape(fmt_minutes(minutes))}</b> in {month_label(month)} "
+        f"({fmt_count(gained)} in the month).</p>"
+    )
+
+
+def _top_posts(data: ReportData) -> str:
+    colors = _account_colors(data)
+    rows = [
+        BarRow(
+            label=post.text or "(no text)",
+            value=post.percentile,
+            detail=f"{account_label(post.channel, post.account)} · {post.posted_at_local:%d %b %Y} · "
+            f"{post.format or 'post'} · engagement {fmt_rate(post.engagement_rate)}",
+            href=post.url,
+            color=colors.get((post.channel, post.account), PALETTE[0]),
+        )
+        for post in data.top_posts
+    ]
+    chart = bar_rows("top-posts", "Top posts by engagement percentile", rows, fmt_percent, reference=0.5)
+    return _section(
+        "Top posts",
+        "Share of the account's posts of the previous 90 days that this post beat on engagement rate.",
+        chart,
+        bool(rows),
+    )
+
+
+def _labels(data: ReportData) -> str:
+    if "label_performance" in data.missing:
+        return _section("What kinds of posts work", data.missing["label_performance"], "", False)
+    charts = []
+    for i, dimension in enumerate(dict.fromkeys(score.dimension for score in data.labels)):
+        rows = [
+            BarRow(
+                score.label, score.mean_percentile, f"{score.posts} posts", color=PALETTE[i % len(PALETTE)]
+            )
+            for score in data.labels
+            if score.dimension == dimension
+        ]
+        title = dimension.replace("_", " ")
+        charts.append(
+            f"<h3>{escape(title.capitalize())}</h3>"
+            + bar_rows(f"labels-{dimension}", f"Labels by {title}", rows, fmt_percent, reference=0.5)
+        )
+    return _section(
+        "What kinds of posts work",
+        "Mean engagement percentile of each label's posts over the last 12 months: right of the dashed line "
+        "is better than the account's usual.",
+        "".join(charts),
+        bool(charts),
+    )
+
+
+def _best_times(data: ReportData) -> str:
+    if "best_time_to_post" in data.missing:
+        return _section("When to post", data.missing["best_time_to_post"], "", False)
+    maps = []
+    for (channel, account), cells in data.best_times.items():
+        grid = {(c.weekday, c.hour): (c.median_engagement_rate, c.posts, c.enough_posts) for c in cells}
+        name = account_label(channel, account)
+        chart = heatmap(f"best-time-{channel}-{account}", f"Best time to post, {name}", grid, fmt_rate)
+        maps.append(f"<div><h3>{escape(name)}</h3>{chart}</div>")
+    return _section(
+        "When to post",
+        "Median engagement rate of posts by weekday and local hour: darker is better, faint is too few "
+        "posts to trust, blank is none. LinkedIn and YouTube exports give only the day, not the hour.",
+        f'<div class="heatmaps">{"".join(maps)}</div>',
+        bool(maps),
+    )
+
+
+def _section(title: str, lede: str, body: str, has_data: bool) -> str:
+    content = body if has_data else f'<p class="empty">No data for this section yet. {escape(lede)}</p>'
+    lede_html = f'<p class="lede">{escape(lede)}</p>' if has_data and lede else ""
+    return f"<section><h2>{escape(title)}</h2>{lede_html}{content}</section>"
+
+
+def _account_colors(data: ReportData) -> dict[tuple[str, str], str]:
+    return {(g.channel, g.account): PALETTE[i % len(PALETTE)] for i, g in enumerate(data.growth)}
+
+
+def account_label(channel: str, account: str) -> str:
+    return f"{CHANNELS.get(channel, channel)} {account}"
+
+
+def month_label(month: date | None, short: bool = False) -> str:
+    if month is None:
+        return "–"
+    return f"{month:%b %y}" if short else f"{month:%B %Y}"
+
+
+def fmt_count(value: float | None) -> str:
+    if value is None:
+        return "–"
+    for limit, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:.1f}{suffix}"
+    return f"{value:,.0f}"
+
+
+def fmt_rate(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.2f}%"
+
+
+def fmt_percent(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def fmt_number(kpi: Kpi) -> str:
+    return fmt_rate(kpi.previous) if kpi.kind == "rate" else fmt_count(kpi.previous)
+
+
+def fmt_minutes(minutes: float) -> str:
+    if minutes < 1:
+        return f"{minutes * 60:.0f} seconds"
+    if minutes < 120:
+        return f"{minutes:.0f} minutes" if minutes >= 2 else "minute"
+    return f"{minutes / 60:.1f} hours"
+
+
+def _add_months(month: date, months: int) -> date:
+    index = month.year * 12 + month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)

@@ -1,0 +1,82 @@
+"""`socialkpi report`: one self-contained page, rendered by a real browser (Debian's chromium)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def report(demo_refresh, tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("report") / "report.html"
+    result = run_cli("report", "--output", str(output), settings=demo_refresh, check=True)
+    assert str(output) in result.stdout
+    return output
+
+
+def test_the_report_loads_nothing_from_the_network(report):
+    html = report.read_text()
+    assert not re.search(r"<script[^>]+src=|<link\b|<img\b|@import|url\(", html)
+    assert "<svg" in html and "</html>" in html
+
+
+def test_the_report_renders_in_chromium_with_no_console_error_and_every_chart_has_data(report):
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
+    problems, requests = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(report.as_uri())
+        page.screenshot(path=str(report.with_suffix(".png")), full_page=True)
+        marks = page.evaluate(
+            "() => Object.fromEntries([...document.querySelectorAll('svg.chart')]"
+            ".map(svg => [svg.dataset.chart, svg.querySelectorAll('.mark').length]))"
+        )
+        browser.close()
+
+    assert problems == []
+    assert [url for url in requests if not url.startswith("file://")] == []
+    assert report.with_suffix(".png").stat().st_size > 10_000
+    assert {"engagement-rate", "community-growth", "top-posts"} <= set(marks), marks
+    assert any(chart.startswith("labels-") for chart in marks), marks
+    assert any(chart.startswith("best-time-") for chart in marks), marks
+    assert all(count > 0 for count in marks.values()), marks
+
+
+def test_each_account_is_reported_for_its_last_complete_month(report):
+    """The demo's last Facebook download is in September 2025: September is not over in the data,
+    so August is reported against July."""
+    html = report.read_text()
+    card = re.search(r"<h3>Facebook cern</h3><div class=\"when\">([^<]+)</div>", html)
+    assert card and card.group(1) == "August 2025 vs July 2025"
+
+
+def test_a_chosen_month_is_reported_for_every_account(demo_refresh, tmp_path):
+    output = tmp_path / "june.html"
+    run_cli("report", "--output", str(output), "--month", "2025-06", settings=demo_refresh, check=True)
+    months = re.findall(r'<div class="when">([^<]+)</div>', output.read_text())
+    assert months and set(months) == {"June 2025 vs May 2025"}
+
+
+def test_report_without_a_published_copy_says_so_in_one_line(workspace):
+    result = run_cli("report", settings=workspace)
+    assert result.returncode == 1
+    assert "nothing published yet" in result.stderr and "Traceback" not in result.stderr
