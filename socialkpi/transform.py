@@ -29,13 +29,13 @@ def run_dbt(settings: Settings, command: str, *extra: str, progress: Callable[[s
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     callbacks = [_progress_callback(progress)] if progress else []
     result = dbtRunner(callbacks=callbacks).invoke(dbt_args(command, "--quiet", *extra))
-    release_dbt_database()
+    _release_dbt_database()
     if not result.success:
         raise BuildFailed(_failure_summary(result, settings))
     return result
 
 
-def release_dbt_database() -> None:
+def _release_dbt_database() -> None:
     """dbt-duckdb keeps its database open in a class attribute after an in-process run (after a
     failed one too); close it, so this process can open the warehouse again (to read a failed
     test's rows, to publish) and so a long-lived process never holds the file."""
