@@ -97,20 +97,20 @@ def _loaded_files(events: list[dg.DagsterEvent]) -> list[str]:
     return []
 
 
-def post(url: str, text: str, timeout: float = 10) -> None:
-    """POST {"text": text}; a webhook that is down is logged, it never hides the alert."""
+def post(url: str, text: str, timeout: float = 10) -> str:
+    """POST {"text": text} and say how it went; a webhook that is down never hides the alert."""
     request = urllib.request.Request(
         url,
         data=json.dumps({"text": text}).encode(),
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    host = urllib.parse.urlsplit(url).netloc  # the URL itself is a secret: log the host only
+    host = urllib.parse.urlsplit(url).netloc  # the URL itself is a secret: name the host only
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            logger.info("alert posted to %s (HTTP %s)", host, response.status)
+            return f"alert posted to {host} (HTTP {response.status})"
     except (urllib.error.URLError, OSError) as error:
-        logger.error("alert NOT delivered to %s: %s", host, error)
+        return f"alert NOT delivered to {host}: {error}"
 
 
 @dg.run_failure_sensor(
@@ -123,7 +123,6 @@ def alert_on_failed_run(context: dg.RunFailureSensorContext) -> None:
     context.log.error(message)
     logger.error(message)
     url = alert_webhook()
-    if url:
-        post(url, message)
-    else:
-        logger.warning("SOCIALKPI_ALERT_WEBHOOK is not set: the alert above was only logged")
+    outcome = post(url, message) if url else "SOCIALKPI_ALERT_WEBHOOK is not set: the alert was only logged"
+    context.log.warning(outcome)
+    logger.warning(outcome)

@@ -215,6 +215,7 @@ def test_the_failure_alert_reaches_the_webhook_naming_the_step_the_check_and_the
     assert f"Files loaded in this run: {BAD_FILE}" in text
     assert "Nothing was published" in text
     assert text in caplog.text  # always logged too
+    assert f"alert posted to {url.split('/')[2]} (HTTP 200)" in caplog.text
 
 
 def test_an_unreachable_webhook_still_leaves_the_alert_in_the_log(defs, night, monkeypatch, caplog):

@@ -120,7 +120,7 @@ def test_dagster_dev_starts_and_the_asset_graph_page_shows_every_mart(dagster_de
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             # The graph draws only the nodes in view: a tall window holds the whole marts group.
-            page = browser.new_page(viewport={"width": 1920, "height": 4000})
+            page = browser.new_page(viewport={"width": 1920, "height": 6000})
             page.goto(f"{dagster_dev}/locations/socialkpi/asset-groups/marts", wait_until="domcontentloaded")
             page.get_by_text("twitter_posts", exact=True).first.wait_for(timeout=120_000)
             deadline = time.monotonic() + 60
