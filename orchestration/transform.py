@@ -9,7 +9,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource, dbt_assets
 
 from orchestration.constants import WAREHOUSE_POOL
-from orchestration.dbt_project import dbt_project
+from orchestration.dbt_project import dbt_project, manifest_is_stale
 from orchestration.freshness import mart_freshness_policy
 from orchestration.resources import SocialKpiResource
 from orchestration.retries import (
@@ -46,7 +46,8 @@ class SchemaKeyTranslator(DagsterDbtTranslator):
 @cache
 def social_dbt_assets() -> dg.AssetsDefinition:
     """Built lazily: the manifest must exist first (`socialkpi parse`, or `dagster dev`)."""
-    dbt_project.prepare_if_dev()
+    if manifest_is_stale(dbt_project.project_dir, dbt_project.manifest_path):
+        dbt_project.prepare_if_dev()  # `dbt parse`, only under `dagster dev`
 
     @dbt_assets(
         manifest=dbt_project.manifest_path,
