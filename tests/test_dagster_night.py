@@ -1,7 +1,8 @@
-"""Two real nights through the Dagster job: one that publishes, then one where a new file breaks
-an error-severity dbt test. The failed night must leave the published copy untouched, the alert
-must reach a webhook naming the step, the check and the file, and the first night's
-materializations must carry the metadata the on-call person reads."""
+"""Real nights through the Dagster job on one warehouse: one that publishes, one where a new file
+breaks an error-severity dbt test, a publish run on its own, and one where raw no longer
+reconciles with the ledger. Nothing after the first night may touch the published copy; the alert
+must reach a webhook naming the step, the check and the file; the first night's materializations
+must carry the metadata the on-call person reads."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import dagster as dg
+import duckdb
 import pytest
 
 from orchestration.constants import ALERT_SENSOR, REFRESH_JOB
@@ -30,9 +32,11 @@ BAD_FILE = "cern/account_overview_analytics.csv"
 class Night:
     settings: Settings
     instance: dg.DagsterInstance
-    good: dg.ExecuteInProcessResult
-    bad: dg.ExecuteInProcessResult
     published_before: tuple[str, int]
+    good: dg.ExecuteInProcessResult  # the night that published
+    bad: dg.ExecuteInProcessResult  # a new file broke an error-severity dbt test
+    publish_alone: dg.ExecuteInProcessResult  # then someone materialized the publish asset alone
+    unreconciled: dg.ExecuteInProcessResult  # then raw lost a row the ledger says was read
 
 
 def fingerprint(path: Path) -> tuple[str, int]:
@@ -48,6 +52,7 @@ def defs(dbt_manifest):
 
 @pytest.fixture(scope="module")
 def night(defs, demo_exports, tmp_path_factory) -> Night:
+    """Four runs on one warehouse and one instance; the tests only read what happened."""
     root = tmp_path_factory.mktemp("night")
     settings = load_settings(str(root / "exports"), root / "warehouse" / "socialkpi.duckdb")
     exports = Path(settings.exports)
@@ -65,7 +70,18 @@ def night(defs, demo_exports, tmp_path_factory) -> Night:
     assert good.success, "the first night must publish"
     published_before = fingerprint(settings.published_marts)
     write_impossible_day(exports)
-    return Night(settings, instance, good, run(), published_before)
+    bad = run()
+    publish_alone = dg.materialize(
+        list(defs.assets),
+        selection=[PUBLISHED_KEY],
+        resources=build_resources(settings),
+        instance=instance,
+        raise_on_error=False,
+    )
+    with duckdb.connect(str(settings.warehouse)) as con:
+        con.execute("delete from raw_twitter.account_daily where _row_number = 3")
+    # The next run finds no new file, so raw stays short of what the ledger says was read.
+    return Night(settings, instance, published_before, good, bad, publish_alone, run())
 
 
 def write_impossible_day(exports: Path) -> None:
@@ -144,23 +160,24 @@ def test_a_failing_blocking_check_stops_publish_and_the_published_copy_is_untouc
     assert not night.settings.previous_marts.exists()  # no swap happened at all
 
 
-def test_publishing_alone_is_refused_while_a_blocking_check_upstream_has_failed(defs, night):
+def test_publishing_alone_is_refused_while_a_blocking_check_upstream_has_failed(night):
     """The dagster-dbt issues (#18472, #25112): a run of the Python publish asset alone does not
     see dbt's failed test. The asset reads the checks' latest results and refuses."""
-    result = dg.materialize(
-        list(defs.assets),
-        selection=[PUBLISHED_KEY],
-        resources=build_resources(night.settings),
-        instance=night.instance,
-        raise_on_error=False,
-    )
-    assert not result.success
-    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert not night.publish_alone.success
+    (failure,) = [e for e in night.publish_alone.all_events if e.event_type_value == "STEP_FAILURE"]
     description = failure.step_failure_data.user_failure_data.description
-    assert (
-        description.startswith("not published: ")
-        and f"{FAILING_TEST} on marts/twitter_account_daily (failed)" in description
-    )
+    assert description.startswith("not published: ")
+    assert f"{FAILING_TEST} on marts/twitter_account_daily (failed)" in description
+
+
+def test_raw_rows_that_do_not_reconcile_block_every_model_and_the_publish(night):
+    failed = [e for e in night.unreconciled.get_asset_check_evaluations() if not e.passed]
+    assert {e.check_name for e in failed if e.severity == dg.AssetCheckSeverity.ERROR} == {
+        "rows_reconcile_with_the_ledger"
+    }
+    materialized = {e.asset_key for e in night.unreconciled.get_asset_materialization_events()}
+    assert dg.AssetKey(["marts", "twitter_account_daily"]) not in materialized
+    assert PUBLISHED_KEY not in materialized
     assert fingerprint(night.settings.published_marts) == night.published_before
 
 

@@ -4,6 +4,7 @@ stopped through its process group, and checked gone."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -26,18 +28,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_ready(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
+def wait_until_loaded(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
+    """Until the webserver answers and the code location `socialkpi` has loaded its definitions."""
+    query = json.dumps({"query": LOCATIONS}).encode()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"dagster dev exited with {process.returncode} before it was ready")
         try:
-            with urllib.request.urlopen(f"{url}/server_info", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(1)
-    raise AssertionError(f"dagster dev did not answer on {url} within {timeout} s")
+            request = urllib.request.Request(
+                f"{url}/graphql", data=query, headers={"Content-Type": "application/json"}
+            )
+            with urllib.request.urlopen(request, timeout=5) as response:
+                entries = json.load(response)["data"]["workspaceOrError"]["locationEntries"]
+            state = {e["name"]: (e["loadStatus"], e["locationOrLoadError"]["__typename"]) for e in entries}
+            if state.get("socialkpi") == ("LOADED", "RepositoryLocation"):
+                return
+            if state.get("socialkpi", ("",))[0] == "LOADED":
+                raise AssertionError(f"the code location failed to load: {state}")
+        except (OSError, KeyError, TypeError):
+            pass
+        time.sleep(1)
+    raise AssertionError(f"dagster dev did not load the definitions on {url} within {timeout} s")
+
+
+LOCATIONS = """{ workspaceOrError { ... on Workspace { locationEntries {
+    name loadStatus locationOrLoadError { __typename } } } } }"""
 
 
 def stop_group(process: subprocess.Popen) -> list[psutil.Process]:
@@ -81,6 +97,10 @@ def dagster_dev(dbt_manifest, tmp_path):
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
     log = (tmp_path / "dagster_dev.log").open("w")
+    # While its definitions load, dagster dev may parse the dbt project (when a dbt file is newer
+    # than the manifest): not while another test worker parses or reads the same target/.
+    parse_lock = FileLock(str(REPO / "dbt_project" / ".parse.lock"))
+    parse_lock.acquire()
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "dagster"),
@@ -100,9 +120,11 @@ def dagster_dev(dbt_manifest, tmp_path):
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        wait_until_ready(url, process)
+        wait_until_loaded(url, process)
+        parse_lock.release()
         yield url
     finally:
+        parse_lock.release()  # no-op when already released
         left = stop_group(process)
         log.close()
         assert not left, f"processes left running: {[p.pid for p in left]}"

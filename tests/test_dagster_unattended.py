@@ -185,3 +185,29 @@ con = duckdb.connect(sys.argv[1])
 print("holding", flush=True)
 time.sleep(120)
 """
+
+
+def test_dagster_dev_parses_the_dbt_project_only_when_a_dbt_file_changed_after_the_manifest(tmp_path):
+    from orchestration.dbt_project import manifest_is_stale
+
+    project = tmp_path / "dbt_project"
+    (project / "models").mkdir(parents=True)
+    (project / "models" / "a.sql").write_text("select 1")
+    manifest = project / "target" / "manifest.json"
+    assert manifest_is_stale(project, manifest)  # never parsed
+    manifest.parent.mkdir()
+    manifest.write_text("{}")
+    (project / "target" / "run_results.json").write_text("{}")  # dbt's own output is not a change
+    (project / "logs").mkdir()
+    (project / "logs" / "dbt.log").write_text("")
+    for older in (project / "models" / "a.sql", project / "logs" / "dbt.log"):
+        _age(older, -60)
+    _age(manifest, -10)
+    assert not manifest_is_stale(project, manifest)
+    _age(project / "models" / "a.sql", -5)  # edited after the last parse
+    assert manifest_is_stale(project, manifest)
+
+
+def _age(path: Path, seconds: int) -> None:
+    stamp = datetime.now(UTC).timestamp() + seconds
+    os.utime(path, (stamp, stamp))
