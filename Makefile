@@ -63,12 +63,16 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
 	cp orchestration/dagster.yaml $@
 
-## The Dagster UI on the demo warehouse (http://127.0.0.1:3000).
+## The Dagster UI on the demo warehouse (http://127.0.0.1:3000): the nightly schedule and the
+## new-file and failure-alert sensors are on; alerts go to $$SOCIALKPI_ALERT_WEBHOOK when set.
+DAGSTER_PORT ?= 3000
 dagster: install $(DAGSTER_HOME)/dagster.yaml $(DEMO)/pseudonym.key
+	test -f $(DEMO)/warehouse/socialkpi.duckdb || $(MAKE) run
 	$(BIN)/socialkpi parse
 	SOCIALKPI_EXPORTS=$(DEMO)/exports SOCIALKPI_WAREHOUSE=$(DEMO)/warehouse/socialkpi.duckdb \
 	SOCIALKPI_COMMENTS_FROM=$(DEMO)/comments SOCIALKPI_PSEUDONYM_KEY=$$(cat $(DEMO)/pseudonym.key) \
-	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	SOCIALKPI_DAGSTER_URL=$${SOCIALKPI_DAGSTER_URL:-http://127.0.0.1:$(DAGSTER_PORT)} \
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(DAGSTER_PORT)
 
 ## The dbt docs of the marts (definitions, lineage, exposures) on http://127.0.0.1:8080, from
 ## the demo warehouse (`make run` first). Offline: dbt's docs site is one bundled HTML file.

@@ -1,18 +1,23 @@
-"""The nightly refresh: the whole graph at 02:00 in the team's time zone."""
+"""The nightly refresh: the whole graph at 02:00 in the team's time zone (both configurable)."""
 
 from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.constants import REFRESH_JOB
-from socialkpi.settings import schedule_timezone
+from orchestration.constants import NIGHTLY_SCHEDULE, REFRESH_JOB, RUN_QUEUE_TAG
+from socialkpi.settings import nightly_cron, schedule_timezone
 
-refresh_job = dg.define_asset_job(REFRESH_JOB, selection=dg.AssetSelection.all())
+# The tag lets dagster.yaml queue refreshes one after another (a night run and a sensor run
+# never interleave their steps).
+refresh_job = dg.define_asset_job(REFRESH_JOB, selection=dg.AssetSelection.all(), tags=dict([RUN_QUEUE_TAG]))
 
-nightly_schedule = dg.ScheduleDefinition(
-    name="nightly_refresh_schedule",
-    job=refresh_job,
-    cron_schedule="0 2 * * *",
-    execution_timezone=schedule_timezone(),  # SOCIALKPI_TIMEZONE, default Europe/Zurich
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-)
+
+def nightly_schedule() -> dg.ScheduleDefinition:
+    """On as soon as the daemon runs (`make dagster`), at the time the environment says."""
+    return dg.ScheduleDefinition(
+        name=NIGHTLY_SCHEDULE,
+        job=refresh_job,
+        cron_schedule=nightly_cron(),  # SOCIALKPI_NIGHTLY_CRON, default 0 2 * * *
+        execution_timezone=schedule_timezone(),  # SOCIALKPI_TIMEZONE, default Europe/Zurich
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+    )

@@ -121,3 +121,25 @@ def record(con: duckdb.DuckDBPyConnection, entries: list[LedgerEntry]) -> None:
     except Exception:
         con.execute("rollback")
         raise
+
+
+def newest_exports(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[date, str]]:
+    """Per channel, the newest snapshot any loaded file brought, and that file: how current the
+    warehouse can be, whatever ran last night."""
+    ensure_ledger(con)
+    rows = con.execute(
+        f"""
+        with loaded as (
+            select
+                unnest(string_split(channel, '+')) as channel,
+                coalesce(snapshot_date, cast(modified_at as date)) as snapshot_date,
+                relative_path
+            from {LEDGER_TABLE}
+            where status = 'loaded' and channel is not null
+        )
+        select channel, max(snapshot_date), arg_max(relative_path, snapshot_date)
+        from loaded
+        group by channel
+        """
+    ).fetchall()
+    return {channel: (newest, path) for channel, newest, path in rows}

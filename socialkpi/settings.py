@@ -87,3 +87,52 @@ def load_settings(
 
 def schedule_timezone() -> str:
     return os.environ.get(TIMEZONE_ENV, "Europe/Zurich")
+
+
+# Unattended runs (Dagster): when the nightly job runs, how old is too old, where alerts go.
+NIGHTLY_CRON_ENV = "SOCIALKPI_NIGHTLY_CRON"
+STALE_EXPORT_DAYS_ENV = "SOCIALKPI_STALE_EXPORT_DAYS"
+FRESHNESS_FAIL_HOURS_ENV = "SOCIALKPI_FRESHNESS_FAIL_HOURS"
+FRESHNESS_WARN_HOURS_ENV = "SOCIALKPI_FRESHNESS_WARN_HOURS"
+ALERT_WEBHOOK_ENV = "SOCIALKPI_ALERT_WEBHOOK"
+DAGSTER_URL_ENV = "SOCIALKPI_DAGSTER_URL"
+
+
+def nightly_cron() -> str:
+    return os.environ.get(NIGHTLY_CRON_ENV) or "0 2 * * *"
+
+
+def stale_export_days() -> int:
+    """Warn when a channel's newest export is older than this: people download exports, and
+    people forget."""
+    return _positive_number(STALE_EXPORT_DAYS_ENV, 8)
+
+
+def mart_freshness_hours() -> tuple[int, int]:
+    """(fail, warn): a mart older than `fail` hours means a night was missed."""
+    fail = _positive_number(FRESHNESS_FAIL_HOURS_ENV, 26)
+    warn = _positive_number(FRESHNESS_WARN_HOURS_ENV, 12)
+    if warn >= fail:
+        raise ValueError(
+            f"{FRESHNESS_WARN_HOURS_ENV} ({warn}) must be below {FRESHNESS_FAIL_HOURS_ENV} ({fail})"
+        )
+    return fail, warn
+
+
+def alert_webhook() -> str | None:
+    """A Slack, Mattermost or Teams incoming-webhook URL; unset means alerts are only logged."""
+    return os.environ.get(ALERT_WEBHOOK_ENV) or None
+
+
+def dagster_url() -> str | None:
+    """Where people open the Dagster UI (alerts link to the failed run), e.g. http://host:3000."""
+    return (os.environ.get(DAGSTER_URL_ENV) or "").rstrip("/") or None
+
+
+def _positive_number(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    if not raw.strip().isdigit() or int(raw) == 0:
+        raise ValueError(f"{name} must be a positive whole number, got {raw!r}")
+    return int(raw)

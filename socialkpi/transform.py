@@ -65,14 +65,14 @@ def _failure_summary(result, settings: Settings) -> str:
         return f"dbt could not run: {str(result.exception).strip().splitlines()[0]}"
     failures = [
         f"{r.node.name} ({r.status}: {(r.message or '').strip().splitlines()[0][:160]})"
-        + _first_failing_row(getattr(r.node, "relation_name", None), settings)
+        + first_failing_row(getattr(r.node, "relation_name", None), settings)
         for r in (result.result or [])
         if str(r.status) in ("error", "fail")
     ]
     return "dbt build failed: " + "; ".join(failures or ["see dbt_project/logs/dbt.log"])
 
 
-def _first_failing_row(audit_relation: str | None, settings: Settings) -> str:
+def first_failing_row(audit_relation: str | None, settings: Settings) -> str:
     """The first row a failed test stored (data_tests store their failures), so the message
     names the file or post at fault, not only the test."""
     if not audit_relation:

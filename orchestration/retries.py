@@ -1,0 +1,68 @@
+"""Which failures Dagster retries by itself, and which wait for a person.
+
+A held DuckDB file lock is transient: someone has the warehouse open in a DuckDB shell, or a
+manual `socialkpi refresh` is writing. Those steps are retried with backoff. A data error (a
+failed dbt test, raw rows that do not reconcile, a missing exports folder, a copy that does not
+match) fails the same way on every retry, and so does a bug: they stop at once, and the alert
+says what to fix.
+Crashed run workers (killed, out of memory) are retried whole by the instance (`run_retries` in
+orchestration/dagster.yaml).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import dagster as dg
+
+# 15, 30, 60, 120 s (each +/- up to 100% jitter): about four minutes for a DuckDB shell or an
+# overlapping manual run to let go of the file before the run fails and the alert goes out.
+WAREHOUSE_LOCK_RETRY = dg.RetryPolicy(
+    max_retries=4, delay=15, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
+
+# DuckDB's message when another process holds the file (duckdb.IOException; dlt and dbt wrap it).
+_LOCK_MESSAGE = "Could not set lock on file"
+
+
+class WarehouseLocked(Exception):
+    """Another process holds the warehouse file; retried by WAREHOUSE_LOCK_RETRY."""
+
+
+def is_lock_error(error: BaseException | str) -> bool:
+    """True when this error, or one it was raised from, is DuckDB refusing a held file lock."""
+    seen: set[int] = set()
+    current: BaseException | str | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _LOCK_MESSAGE in str(current):
+            return True
+        if isinstance(current, str):
+            return False
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def first_line(error: BaseException | str) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+@contextmanager
+def only_a_held_lock_is_retried(step: str) -> Iterator[None]:
+    """Run a step: a held lock raises WarehouseLocked (retried with backoff); any other error
+    becomes a Failure that is never retried, worded for the person who has to act. A data error
+    fails the same way every time, and so does a bug: retrying them would only delay the alert."""
+    try:
+        yield
+    except (dg.Failure, WarehouseLocked):
+        raise
+    except Exception as error:
+        if is_lock_error(error):
+            raise WarehouseLocked(
+                f"{step}: the warehouse is locked by another process: {first_line(error)}"
+            ) from error
+        raise dg.Failure(
+            description=f"{step} failed ({type(error).__name__}): {first_line(error)}", allow_retries=False
+        ) from error
