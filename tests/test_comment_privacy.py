@@ -97,7 +97,7 @@ def test_no_commenter_detail_is_anywhere_in_the_warehouse_the_published_copy_or_
     assert {p.display_name.lower() for p in people_served} & set(served), "Facebook sends names"
     assert {p.phone for p in people_served} & set(served), "a few comments hold a phone number"
     with duckdb.connect(str(demo_refresh.published_marts), read_only=True) as con:
-        assert con.execute("select count(*) from marts.marts.comments").fetchone()[0] > 1000
+        assert con.execute("select count(*) from marts.comments").fetchone()[0] > 1000
 
     assert leaks(text_of_every_table(demo_refresh.warehouse)) == []
     assert leaks(text_of_every_table(demo_refresh.published_marts)) == []
@@ -107,7 +107,7 @@ def test_no_commenter_detail_is_anywhere_in_the_warehouse_the_published_copy_or_
 
 def test_redacted_placeholders_are_all_that_is_left_of_addresses_phones_links_and_mentions(demo_refresh):
     with duckdb.connect(str(demo_refresh.published_marts), read_only=True) as con:
-        texts = [t for (t,) in con.execute("select text_redacted from marts.marts.comments").fetchall()]
+        texts = [t for (t,) in con.execute("select text_redacted from marts.comments").fetchall()]
     joined = "\n".join(texts)
     for placeholder in ("[email]", "[phone]", "[url]", "@[user]"):
         assert placeholder in joined
@@ -120,12 +120,12 @@ def test_the_comment_marts_are_filled_from_the_demo_and_every_post_joins_all_pos
             """
             select c.channel, count(*), count(p.post_id), sum(c.comments), avg(c.reply_rate),
                 count(*) filter (where len(c.top_terms) > 0)
-            from marts.marts.post_conversation as c
-            left join marts.marts.all_posts as p using (channel, post_id)
+            from marts.post_conversation as c
+            left join marts.all_posts as p using (channel, post_id)
             group by c.channel order by c.channel
             """
         ).fetchall()
-        months = con.execute("select count(*) from marts.marts.conversation_monthly").fetchone()[0]
+        months = con.execute("select count(*) from marts.conversation_monthly").fetchone()[0]
     assert [r[0] for r in rows] == ["facebook", "instagram", "youtube"]
     for _channel, posts, joined, comments, reply_rate, with_terms in rows:
         assert posts == joined > 50
@@ -179,7 +179,7 @@ def test_forget_erases_one_author_everywhere_and_no_later_load_brings_them_back(
     assert {"raw_comments.youtube", "marts.comments"} <= set(before)
     assert rows_of(settings.published_marts, theirs)
     with duckdb.connect(str(settings.published_marts), read_only=True) as con:
-        (comments_before,) = con.execute("select count(*) from marts.marts.comments").fetchone()
+        (comments_before,) = con.execute("select count(*) from marts.comments").fetchone()
 
     result = run_cli("forget", "--author", author, settings=settings, check=True)
 
@@ -187,7 +187,7 @@ def test_forget_erases_one_author_everywhere_and_no_later_load_brings_them_back(
     for database in (settings.warehouse, settings.published_marts, settings.previous_marts):
         assert rows_of(database, theirs) == {}, database
     with duckdb.connect(str(settings.published_marts), read_only=True) as con:
-        (comments_after,) = con.execute("select count(*) from marts.marts.comments").fetchone()
+        (comments_after,) = con.execute("select count(*) from marts.comments").fetchone()
     assert comments_after == comments_before - before["marts.comments"]
     assert author not in json.dumps(result.stdout + result.stderr).replace(f"author {author}", "")
 
