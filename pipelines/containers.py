@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pipelines.errors import QUARANTINED, UNRECOGNISED, UnreadableExport
 
 ZIP_SIGNATURE = b"PK\x03\x04"
+EMPTY_ZIP_SIGNATURE = b"PK\x05\x06"  # an archive with no entries starts with its end record
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Member:
 
 def unpack(data: bytes) -> list[Member]:
     """The files to read from one export file."""
-    if not data.startswith(ZIP_SIGNATURE):
+    if not data.startswith((ZIP_SIGNATURE, EMPTY_ZIP_SIGNATURE)):
         return [Member("", data)]
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -35,15 +36,40 @@ def unpack(data: bytes) -> list[Member]:
                 return [Member("", data)]
             if not names:
                 raise UnreadableExport("the ZIP archive holds no export files (no CSV inside)", QUARANTINED)
-            return [Member(name, archive.read(name)) for name in sorted(names)]
+            if any(i.flag_bits & 0x1 for i in archive.infolist()):
+                raise UnreadableExport(
+                    "the ZIP archive is password-protected; download it again without a password",
+                    QUARANTINED,
+                )
+            members = [Member(name, archive.read(name)) for name in sorted(names)]
     except (zipfile.BadZipFile, EOFError, OSError) as error:
         raise UnreadableExport(
             f"the ZIP archive or .xlsx workbook is damaged ({error}); the download was probably cut "
             "short: download it again",
             QUARANTINED,
         ) from None
-    except NotImplementedError as error:  # an encryption or compression method zipfile lacks
+    except (NotImplementedError, RuntimeError) as error:  # a compression method zipfile lacks
         raise UnreadableExport(f"the ZIP archive cannot be opened ({error})", UNRECOGNISED) from None
+    _refuse_nested_archives(members)
+    return members
+
+
+def _refuse_nested_archives(members: list[Member]) -> None:
+    """Platforms never nest archives; a ZIP inside a ZIP was packed by a person."""
+    for member in members:
+        if member.data.startswith((ZIP_SIGNATURE, EMPTY_ZIP_SIGNATURE)) and not _is_workbook(member.data):
+            raise UnreadableExport(
+                f"{member.name} in the archive is itself a ZIP archive; unpack it into the exports folder",
+                UNRECOGNISED,
+            )
+
+
+def _is_workbook(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, EOFError, OSError):
+        return False
 
 
 def _ignored(name: str) -> bool:

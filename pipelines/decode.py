@@ -25,8 +25,13 @@ _BINARY = "binary content (NUL bytes), not a CSV export: is it the right file? d
 
 def decode_text(data: bytes) -> str:
     """Decode an export's bytes, or say plainly why they are not a text export."""
-    if not data.strip():
+    text = _text_of(data)
+    if not text.strip():
         raise UnreadableExport("the file is empty; download the export again", UNRECOGNISED)
+    return text
+
+
+def _text_of(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _decode(data[len(bom) :], encoding)
@@ -62,10 +67,24 @@ class CsvLayout:
 
 def find_header(text: str) -> CsvLayout:
     """The header of a CSV export (see find_header_in_rows)."""
+    _refuse_semicolons(text)
     try:
         return find_header_in_rows(csv.reader(io.StringIO(text)))
     except csv.Error as error:
         raise UnreadableExport(f"not a CSV file ({error})", UNRECOGNISED) from None
+
+
+def _refuse_semicolons(text: str) -> None:
+    """Every platform writes commas; a spreadsheet set to a European locale re-saves with
+    semicolons, and the file then looks like one column per line."""
+    lines = (line for line in text[:65536].splitlines() if line.strip())
+    first = next((line for line in lines if not line.lower().startswith("sep=")), "")
+    if first.count(";") >= 2 and first.count(";") > first.count(","):
+        raise UnreadableExport(
+            "the columns are separated by semicolons, not commas: a spreadsheet re-saved this file; "
+            "download the export again from the platform",
+            UNRECOGNISED,
+        )
 
 
 def find_header_in_rows(rows: Iterable[list[str]]) -> CsvLayout:

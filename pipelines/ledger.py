@@ -65,7 +65,7 @@ class LedgerView:
     """What earlier runs recorded, read once before a load."""
 
     latest_by_url: dict[str, LedgerEntry]
-    loaded_by_sha: dict[str, str]
+    loaded_by_sha: dict[str, LedgerEntry]
 
     def unchanged(self, url: str, size_bytes: int, modified_at: datetime) -> LedgerEntry | None:
         """The entry of a file seen before with the same size and time that loaded (or was a
@@ -99,7 +99,7 @@ def read_ledger(con: duckdb.DuckDBPyConnection) -> LedgerView:
     entries = [LedgerEntry(*row) for row in rows]
     return LedgerView(
         latest_by_url={e.file_url: e for e in entries},
-        loaded_by_sha={e.sha256: e.relative_path for e in entries if e.status == "loaded"},
+        loaded_by_sha={e.sha256: e for e in entries if e.status == "loaded" and e.row_count is not None},
     )
 
 

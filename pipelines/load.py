@@ -1,8 +1,9 @@
 """Load what is new in the exports folder into the warehouse's raw schemas.
 
 Order matters for a run that is killed half-way: raw rows are loaded by dlt first, the ledger is
-written after. A killed run therefore at worst loads a file's rows twice (staging keeps one copy
-per file hash and row number) and never marks a file `loaded` whose rows are not in raw.
+written after, batch by batch. A killed run never marks a file `loaded` whose rows are not in raw;
+the rows it landed without recording them, and any dlt package it left pending, are undone by
+the next run before it loads anything (pipelines/recovery.py), so every file lands exactly once.
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ import dlt
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
-from dlt.sources.filesystem import FileItemDict
 
-from pipelines import ledger
-from pipelines.errors import DUPLICATE, LOADED, UnreadableExport
-from pipelines.exports import list_exports
+from pipelines import checkpoints, ledger
+from pipelines.errors import DUPLICATE, LOADED, QUARANTINED, UNRECOGNISED, UnreadableExport
+from pipelines.exports import Listed, list_exports
 from pipelines.formats import ALL_FORMATS
 from pipelines.ledger import LedgerEntry
 from pipelines.reader import ExportFile, ParsedExport, lineage_types, read_export, table_columns
+from pipelines.recognise import short_cell
+from pipelines.recovery import Recovery, landing_done, mark_landing, recover
 
 Progress = Callable[[str], None]
 
@@ -39,6 +41,7 @@ class LoadReport:
     unchanged: int = 0
     newly_refused: list[LedgerEntry] = field(default_factory=list)
     rows_by_table: Counter[str] = field(default_factory=Counter)
+    recovery: Recovery = field(default_factory=Recovery)
 
     def count(self, status: str) -> int:
         return sum(1 for e in self.entries if e.status == status)
@@ -56,26 +59,41 @@ def pipelines_dir_for(warehouse: Path) -> Path:
     return warehouse.parent / ".dlt_pipelines"
 
 
+# Parsed rows are landed (and their files recorded in the ledger) in batches of about this many
+# rows, so a first load of years of exports never holds them all in memory at once, and a load
+# killed half-way keeps what it had recorded.
+BATCH_ROWS = 250_000
+
+
 def load_exports(
     exports: str, warehouse: Path, pipelines_dir: Path, progress: Progress | None = None
 ) -> LoadReport:
     """Read every new or changed export file, land its rows, and record every file in the ledger."""
     say = progress or (lambda _message: None)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
+    recovery = recover(warehouse, pipelines_dir, dlt_pipelines())
+    if recovery:
+        say(recovery.describe())
     with duckdb.connect(str(warehouse)) as con:
         run = _Run(seen=ledger.read_ledger(con), now=datetime.now(UTC))
-    for index, (file, item) in enumerate(list_exports(exports), start=1):
+    run.report.recovery = recovery
+    listing = list(list_exports(exports))
+    for index, listed in enumerate(listing, start=1):
         if index % 100 == 0:
             say(f"looked at {index} files")
-        run.look_at(file, item)
+        if index == len(listing) // 2:
+            checkpoints.reached("extract")
+        run.look_at(listed)
+        if run.parsed_rows >= BATCH_ROWS:
+            run.flush(warehouse, pipelines_dir, say)
     say(f"looked at {len(run.report.entries)} files")
-    for channel, parsed in run.parsed_by_channel.items():
-        say(f"loading {sum(p.table.num_rows for p in parsed)} {channel} rows")
-        run.report.rows_by_table.update(_land(channel, parsed, warehouse, pipelines_dir))
-    with duckdb.connect(str(warehouse)) as con:
-        ensure_raw_tables(con)
-        ledger.record(con, run.report.entries)
+    run.flush(warehouse, pipelines_dir, say)
     return run.report
+
+
+def dlt_pipelines() -> dict[str, str]:
+    """Every dlt pipeline a load uses (one per channel), with its dataset."""
+    return {f"socialkpi_{fmt.channel}": fmt.raw_schema for fmt in ALL_FORMATS}
 
 
 @dataclass
@@ -87,21 +105,55 @@ class _Run:
     report: LoadReport = field(default_factory=LoadReport)
     parsed_by_channel: dict[str, list[ParsedExport]] = field(default_factory=lambda: defaultdict(list))
     loaded_this_run: dict[str, str] = field(default_factory=dict)
+    recorded: int = 0  # entries [0, recorded) are in the ledger
 
-    def look_at(self, file: ExportFile, item: FileItemDict) -> None:
+    @property
+    def parsed_rows(self) -> int:
+        return sum(p.table.num_rows for parsed in self.parsed_by_channel.values() for p in parsed)
+
+    def flush(self, warehouse: Path, pipelines_dir: Path, say: Progress) -> None:
+        """Land what was parsed since the last flush, then record those files in the ledger. A
+        marker names the files being landed, so a run killed in between can undo their rows
+        (pipelines/recovery.py) instead of landing them twice."""
+        landing: dict[str, list[str]] = defaultdict(list)
+        for parsed in self.parsed_by_channel.values():
+            for part in parsed:
+                shas = pc.unique(part.table["_file_sha256"]).to_pylist()
+                landing[f"{part.format.raw_schema}.{part.format.table}"].extend(shas)
+        if landing:
+            mark_landing(pipelines_dir, landing)
+        for channel, parsed in self.parsed_by_channel.items():
+            self.report.rows_by_table.update(_land(channel, parsed, warehouse, pipelines_dir, say))
+        self.parsed_by_channel.clear()
+        checkpoints.reached("ledger")
+        with duckdb.connect(str(warehouse)) as con:
+            ensure_raw_tables(con)
+            ledger.record(con, self.report.entries[self.recorded :])
+        self.recorded = len(self.report.entries)
+        landing_done(pipelines_dir)
+
+    def look_at(self, listed: Listed) -> None:
+        file = listed.file
         known = self.seen.unchanged(file.url, file.size_bytes, file.modified_at)
         if known:  # same place, size and time as a file that loaded: not even read again
             known.last_seen_at = self.now
             self.report.unchanged += 1
             self.report.entries.append(known)
             return
-        data = item.read_bytes()
+        data, problem = _read_listed(listed)
         sha256 = hashlib.sha256(data).hexdigest()
         entry = _new_entry(file, sha256, self.seen.first_seen(file.url, sha256, self.now), self.now)
-        original = self.seen.loaded_by_sha.get(sha256) or self.loaded_this_run.get(sha256)
-        if original and original != file.relative_path:
+        earlier = self.seen.loaded_by_sha.get(sha256)
+        original = earlier.relative_path if earlier else self.loaded_this_run.get(sha256)
+        if problem:
+            entry.status, entry.reason = problem
+            self._refused(entry)
+        elif original and original != file.relative_path:
             entry.status, entry.reason = DUPLICATE, f"same content as {original}, loaded once"
         elif original:
+            # The same file at a new URL (the exports folder was moved or copied): it keeps what
+            # its first load found.
+            _describe_as(entry, earlier)
             entry.status, entry.reason = LOADED, "already loaded"
         else:
             self._read(entry, data, file)
@@ -112,8 +164,44 @@ class _Run:
         if entry.status == LOADED:
             self.loaded_this_run[entry.sha256] = file.relative_path
             self.report.loaded_now.append(entry)
-        elif not self.seen.same_refusal(entry):
+        else:
+            self._refused(entry)
+
+    def _refused(self, entry: LedgerEntry) -> None:
+        if not self.seen.same_refusal(entry):
             self.report.newly_refused.append(entry)
+
+
+STILL_BEING_WRITTEN = (
+    "the file changed while it was read (still being written or copied in?); it is read again on the next run"
+)
+
+
+def _read_listed(listed: Listed) -> tuple[bytes, tuple[str, str] | None]:
+    """The file's bytes, or why they cannot be loaded as they are: the entry is no file (a link
+    to nothing), it cannot be read, or it changed while it was read (a download or copy still in
+    progress, so the bytes may be cut short)."""
+    if listed.unreadable:
+        return b"", (UNRECOGNISED, listed.unreadable)
+    try:
+        data = listed.read()
+    except FileNotFoundError:
+        return b"", (QUARANTINED, STILL_BEING_WRITTEN)
+    except OSError as error:
+        return b"", (UNRECOGNISED, f"the file cannot be read ({error.strerror or error}); not read")
+    if listed.changed_while_read(data):
+        return data, (QUARANTINED, STILL_BEING_WRITTEN)
+    return data, None
+
+
+def _describe_as(entry: LedgerEntry, earlier: LedgerEntry | None) -> None:
+    if earlier:
+        entry.channel, entry.kind, entry.account = earlier.channel, earlier.kind, earlier.account
+        entry.snapshot_date, entry.language, entry.row_count = (
+            earlier.snapshot_date,
+            earlier.language,
+            earlier.row_count,
+        )
 
 
 def _new_entry(file: ExportFile, sha256: str, first_seen: datetime, now: datetime) -> LedgerEntry:
@@ -156,7 +244,9 @@ def _read_into(
     entry.row_count = sum(p.table.num_rows for p in parts)
     unknown = [h for p in parts for h in p.unknown_headers]
     if unknown:
-        entry.reason = f"kept unknown columns in raw: {', '.join(dict.fromkeys(unknown))}"
+        entry.reason = (
+            f"kept unknown columns in raw: {', '.join(short_cell(h) for h in dict.fromkeys(unknown))}"
+        )
     for part in parts:
         parsed_by_channel[part.format.channel].append(part)
 
@@ -165,12 +255,15 @@ def _joined(values) -> str:
     return "+".join(dict.fromkeys(values)) or None
 
 
-def _land(channel: str, parsed: list[ParsedExport], warehouse: Path, pipelines_dir: Path) -> Counter[str]:
+def _land(
+    channel: str, parsed: list[ParsedExport], warehouse: Path, pipelines_dir: Path, say: Progress
+) -> Counter[str]:
     """One dlt run per channel into dataset `raw_<channel>`, one resource per raw table, each fed
     whole Arrow tables (the row-by-row path is 25x slower, DESIGN.md §9)."""
     by_table: dict[str, list[pa.Table]] = defaultdict(list)
     for p in parsed:
         by_table[p.format.table].append(p.table)
+    rows = Counter({f"raw_{channel}.{t}": sum(x.num_rows for x in ts) for t, ts in by_table.items()})
     resources = [
         dlt.resource(
             [pa.concat_tables(tables, promote_options="default")],
@@ -187,8 +280,13 @@ def _land(channel: str, parsed: list[ParsedExport], warehouse: Path, pipelines_d
         dataset_name=f"raw_{channel}",
         pipelines_dir=str(pipelines_dir),
     )
-    pipeline.run(resources).raise_on_failed_jobs()
-    return Counter({f"raw_{channel}.{t}": sum(x.num_rows for x in ts) for t, ts in by_table.items()})
+    say(f"loading {rows.total()} {channel} rows: extracting")
+    pipeline.extract(resources)
+    pipeline.normalize()
+    say(f"loading {rows.total()} {channel} rows into raw_{channel}")
+    checkpoints.reached("dlt-load")
+    pipeline.load().raise_on_failed_jobs()
+    return rows
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:

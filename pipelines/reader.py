@@ -11,6 +11,8 @@ loading NULLs nobody notices.
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,15 +35,29 @@ from pipelines.sheets import is_spreadsheet, read_sheets
 # ("13,4 k", "1.3K"). dbt staging (macro export_number) reads exactly these forms. Anything else
 # ("1.2.3", "12abc") is refused with its row and column named rather than guessed.
 _SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space (French grouping)
-_NUMBER = (
-    r"^\s*-?("
-    r"\d+(\.\d+)?([eE][-+]?\d+)?"
-    r"|\d{1,3}(,\d{3})+(\.\d+)?"
-    rf"|\d{{1,3}}([{_SPACES}]\d{{3}})+(,\d+)?"
-    r"|\d+,\d+"
-    rf"|\d+([.,]\d+)?[{_SPACES}]?[kKmM]"
-    r")\s*$"
-)
+
+
+def _number_pattern(digits: str, groups: str, sign: str) -> str:
+    """The number forms above. `digits` and `groups` bound the digits before the point (a regex
+    repetition, and the most thousands groups), `sign` is "-?" where a minus sign is allowed."""
+    d, p = digits, _SPACES
+    return (
+        rf"^\s*{sign}("
+        rf"\d{d}(\.\d+)?([eE][-+]?\d+)?"
+        rf"|\d{{1,3}}(,\d{{3}}){{1,{groups}}}(\.\d+)?"
+        rf"|\d{{1,3}}([{p}]\d{{3}}){{1,{groups}}}(,\d+)?"
+        rf"|\d{d},\d+"
+        rf"|\d{d}([.,]\d+)?[{p}]?[kKmM]"
+        r")\s*$"
+    )
+
+
+# Any number, as long as it is written in one of the forms: what "is not a number" means.
+_NUMBER = _number_pattern("+", "", "-?")
+# What loads: at most 15 digits before the point (staging casts counts to BIGINT; no platform
+# counts 10^15 of anything), and a minus sign only where the column may be negative.
+_BOUNDED_SIGNED = _number_pattern("{1,15}", "4", "-?")
+_BOUNDED_UNSIGNED = _number_pattern("{1,15}", "4", "")
 _DURATION = r"^\s*\d+:[0-5]\d:[0-5]\d\s*$"
 _LINEAGE_TYPES = {
     "_source_file": pa.string(),
@@ -224,22 +240,55 @@ def _all_blank(column: pa.ChunkedArray) -> bool:
 def _validate(table: pa.Table, recognition: Recognition) -> None:
     fmt = recognition.format
     present = set(table.column_names)
+    counts = set(fmt.columns_of_kind(COUNT))
     for name in present.intersection(fmt.columns_of_kind(COUNT, RATE, PERCENT)):
-        _check_pattern(table[name], name, fmt, _NUMBER, "is not a number")
+        signed = name not in counts or _is_net_change(name)
+        _check_number(table[name], name, fmt, _BOUNDED_SIGNED if signed else _BOUNDED_UNSIGNED)
     for name in present.intersection(fmt.columns_of_kind(DURATION)):
-        _check_pattern(table[name], name, fmt, _DURATION, "is not a duration (H:MM:SS)")
+        _check_pattern(table[name], name, fmt, _DURATION, lambda _value: "is not a duration (H:MM:SS)")
     for name in present.intersection(fmt.columns_of_kind(TIMESTAMP)):
         _check_timestamps(table[name], name, fmt)
 
 
-def _check_pattern(column: pa.ChunkedArray, name: str, fmt: ExportFormat, pattern: str, problem: str) -> None:
+def _check_pattern(
+    column: pa.ChunkedArray, name: str, fmt: ExportFormat, pattern: str, problem: Callable[[str], str]
+) -> None:
     ok = pc.or_(
         pc.is_in(pc.utf8_trim_whitespace(column), value_set=pa.array(sorted(fmt.null_tokens))),
         pc.match_substring_regex(column, pattern),
     )
     bad_index = pc.index(ok, False).as_py()
     if bad_index >= 0:
-        _refuse(column, bad_index, name, problem)
+        _refuse(column, bad_index, name, problem(column[bad_index].as_py()))
+
+
+def _is_net_change(name: str) -> bool:
+    """Net changes (YouTube's `Subscribers`: gained minus lost) are the only counts that can be
+    negative; the marts' no-negative-counts tests allow the same ones."""
+    return name.endswith("_net")
+
+
+def _check_number(column: pa.ChunkedArray, name: str, fmt: ExportFormat, bounded: str) -> None:
+    """One pass with the bounded pattern; a refusal then says which rule the value broke. Numbers
+    that parse but would break every build after them are refused too: a negative number of
+    people or events (a mart's test would fail on every run until someone deleted raw rows by
+    hand), and a value too large for staging's BIGINT cast."""
+    _check_pattern(column, name, fmt, bounded, _number_problem)
+    has_e = pc.match_substring(column, "e", ignore_case=True)
+    if pc.any(has_e).as_py():  # exponents are rare: check the few values in Python
+        for value in pc.unique(pc.filter(column, has_e)).to_pylist():
+            if _EXPONENT.match(value) and abs(float(value)) >= 1e15:
+                _refuse(column, pc.index(column, value).as_py(), name, _TOO_LARGE)
+
+
+_EXPONENT = re.compile(r"^\s*-?\d+(\.\d+)?[eE][-+]?\d+\s*$")
+_TOO_LARGE = "is too large for any platform's count"
+
+
+def _number_problem(value: str) -> str:
+    if not re.match(_NUMBER, value):
+        return "is not a number"
+    return "is negative, and this count never is" if value.strip().startswith("-") else _TOO_LARGE
 
 
 def _check_timestamps(column: pa.ChunkedArray, name: str, fmt: ExportFormat) -> None:

@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from pipelines.errors import QUARANTINED, UNRECOGNISED, UnreadableExport
 from pipelines.formats import ALL_FORMATS, ExportFormat
 
+# Unknown columns are kept in raw, one raw column each: a file that brings hundreds of them at once
+# is not a platform's new column but a hand-made or broken file, and would widen raw for ever.
+MAX_UNKNOWN_COLUMNS = 200
+
 
 @dataclass(frozen=True)
 class Recognition:
@@ -32,7 +36,8 @@ def recognise(
     """
     candidates = [f for f in formats if f.allows_sheet(sheet) and f.identify <= _mapped(f, header)]
     if not candidates:
-        shown = ", ".join(h for h in header[:8] if h.strip())
+        _refuse_near_miss(header, formats, sheet)
+        shown = ", ".join(short_cell(h) for h in header[:8] if h.strip())
         raise UnreadableExport(
             f"no known export shape has this header ({shown}, ...); if it is a platform export, "
             "report it with this header so the format can be declared",
@@ -40,6 +45,15 @@ def recognise(
         )
     best = max(candidates, key=lambda f: (not _missing(f, header), len(_mapped(f, header))))
     missing = _missing(best, header)
+    unknown = tuple(h for h in header if h.strip() and best.canonical_for(h) is None)
+    if len(unknown) > MAX_UNKNOWN_COLUMNS:
+        raise UnreadableExport(
+            f"looks like {best.description} but has {len(header)} columns, {len(unknown)} of them "
+            f"unknown ({', '.join(short_cell(h) for h in unknown[:3])}, ...); platforms add a few "
+            "columns at a time, so this file was assembled by hand or by a tool: load the export "
+            "as the platform delivers it",
+            QUARANTINED,
+        )
     if missing:
         raise UnreadableExport(
             f"looks like {best.description} but the column(s) {', '.join(missing)} are missing; "
@@ -49,9 +63,31 @@ def recognise(
     return Recognition(
         format=best,
         column_names=_column_names(best, header),
-        unknown_headers=tuple(h for h in header if h.strip() and best.canonical_for(h) is None),
+        unknown_headers=unknown,
         language=_language(best, header),
     )
+
+
+def _refuse_near_miss(header: tuple[str, ...], formats: tuple[ExportFormat, ...], sheet: str | None) -> None:
+    """A header that lacks one of a shape's identifying columns but is otherwise clearly that
+    shape (most of its cells are the shape's columns) is that export with a column removed: say
+    which, rather than "unknown shape"."""
+    cells = [h for h in header if h.strip()]
+    for fmt in formats:
+        mapped = _mapped(fmt, header)
+        lacking = fmt.identify - mapped
+        if fmt.allows_sheet(sheet) and len(lacking) == 1 and len(mapped) >= max(4, 0.6 * len(cells)):
+            missing = [c for c in fmt.required if c not in mapped] or sorted(lacking)
+            raise UnreadableExport(
+                f"looks like {fmt.description} but the column(s) {', '.join(missing)} are missing; "
+                "re-export it from the platform without removing columns",
+                QUARANTINED,
+            )
+
+
+def short_cell(cell: str, width: int = 40) -> str:
+    cell = " ".join(cell.split())
+    return cell if len(cell) <= width else cell[: width - 1] + "…"
 
 
 def _mapped(fmt: ExportFormat, header: tuple[str, ...]) -> set[str]:

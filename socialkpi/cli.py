@@ -359,6 +359,8 @@ def demo(exports: str, scale: str, comments_dir: str | None) -> None:
 
 
 def _print_load_summary(report: LoadReport) -> None:
+    if report.recovery:
+        out.print(f"[yellow]{escape(report.recovery.describe())}[/yellow]")
     out.print(
         f"files: {len(report.loaded_now)} loaded, {report.count('duplicate')} "
         f"duplicate, {report.unchanged} unchanged, {report.count('quarantined')} quarantined, "

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import checkpoints
 from socialkpi.settings import Settings
 from socialkpi.swap import remove_tree, swap_back, swap_folder, swap_folder_back, swap_in
 
@@ -44,6 +45,7 @@ def publish(settings: Settings) -> PublishResult:
     (building / "parquet").mkdir(parents=True)
     try:
         rows = _copy_marts(settings.warehouse, building)
+        checkpoints.reached("publish")
         swap_in(building / "kpi.duckdb", settings.published_marts, settings.previous_marts)
         swap_folder(building / "parquet", settings.published_parquet, settings.previous_parquet)
         # The views are created after the Parquet swap: DuckDB binds a view when it is created,

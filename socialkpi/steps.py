@@ -4,10 +4,11 @@ as an asset. Neither owns them."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from pipelines.comments.load import CommentsReport
 from pipelines.load import LoadReport, load_exports
-from socialkpi import comments
+from socialkpi import comments, runstate
 from socialkpi.publish import PublishResult, publish
 from socialkpi.reconcile import reconcile
 from socialkpi.settings import Settings
@@ -27,11 +28,24 @@ def load_comments(settings: Settings, progress: Progress | None = None) -> Comme
 
 def build(settings: Settings, progress: Progress | None = None) -> None:
     """`dbt build` of seeds, models, contracts and data tests (WITHOUT_UNIT_TESTS); raises
-    BuildFailed on any error-severity failure, so nothing downstream publishes. dbt's artifacts,
-    and its partial parse, which a different warehouse path invalidates, live beside each
-    warehouse."""
+    BuildFailed on any error-severity failure, so nothing downstream publishes. Incremental when
+    only rows were added since the last build that passed, in full when the dbt project changed
+    (socialkpi/runstate.py)."""
+    inputs = runstate.current_inputs(settings)
+    plan = runstate.plan_build(settings, inputs)
+    _build(settings, inputs, plan.dbt_arguments if not plan.skip else (), progress)
+
+
+def _build(
+    settings: Settings, inputs: runstate.Inputs, arguments: tuple[str, ...], progress: Progress | None
+) -> None:
+    """dbt's artifacts, and its partial parse, which a different warehouse path invalidates, live
+    beside each warehouse."""
     target = settings.warehouse.parent / "dbt_target"
-    run_dbt(settings, "build", *WITHOUT_UNIT_TESTS, "--target-path", str(target), progress=progress)
+    started_at = datetime.now(UTC).isoformat()
+    runstate.record(settings, runstate.BUILD_STARTED, inputs)
+    run_dbt(settings, "build", *WITHOUT_UNIT_TESTS, *arguments, "--target-path", str(target), progress=progress)
+    runstate.record(settings, runstate.BUILD, inputs, started_at)
 
 
 def parse(settings: Settings) -> None:
@@ -42,12 +56,24 @@ def parse(settings: Settings) -> None:
 def refresh(
     settings: Settings, progress: Progress | None = None
 ) -> tuple[LoadReport, CommentsReport, PublishResult]:
-    """The nightly job: load what is new, build and test everything, publish only if all passed."""
+    """The nightly job: load what is new, build and test everything, publish only if all passed.
+    Steps whose inputs did not change since they last succeeded are skipped (socialkpi/runstate.py)."""
     say = progress or (lambda _message: None)
     report = load(settings, progress)
     comments_report = load_comments(settings, progress)
     say(f"reconciled {reconcile(settings)} loaded files with raw")
-    say("building and testing models (dbt build)")
-    build(settings, progress)
+    inputs = runstate.current_inputs(settings)
+    plan = runstate.plan_build(settings, inputs)
+    say(plan.why)
+    if plan.skip:
+        runstate.mark_current(settings, inputs)
+    else:
+        _build(settings, inputs, plan.dbt_arguments, progress)
+    published = runstate.last(settings, runstate.PUBLISH)
+    if published == (inputs, runstate.published_identity(settings)):
+        say("the published copy is current: publish skipped")
+        return report, comments_report, runstate.published_result(settings)
     say("publishing the marts")
-    return report, comments_report, publish(settings)
+    result = publish(settings)
+    runstate.record(settings, runstate.PUBLISH, inputs, runstate.published_identity(settings))
+    return report, comments_report, result

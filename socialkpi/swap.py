@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipelines import checkpoints
+
 READ_ONLY_FILE, READ_ONLY_FOLDER, WRITABLE_FOLDER = 0o444, 0o555, 0o755
 
 
@@ -24,6 +26,7 @@ def swap_in(new: Path, current: Path, previous: Path) -> None:
         except OSError:
             shutil.copy2(current, keep)
         os.replace(keep, previous)
+        checkpoints.reached("swap")
     os.replace(new, current)
 
 

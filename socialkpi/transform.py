@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from pipelines import checkpoints
 from socialkpi.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV, Settings
 
 # Unit tests pin the SQL's logic on hand-computed rows, not the data: they run with the test suite
@@ -28,6 +29,7 @@ def run_dbt(settings: Settings, command: str, *extra: str, progress: Callable[[s
     os.environ[WAREHOUSE_ENV] = str(settings.warehouse)
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     callbacks = [_progress_callback(progress)] if progress else []
+    callbacks.append(_checkpoint_half_way())
     result = dbtRunner(callbacks=callbacks).invoke(dbt_args(command, "--quiet", *extra))
     _release_dbt_database()
     if not result.success:
@@ -45,6 +47,20 @@ def _release_dbt_database() -> None:
     if environment is not None:
         environment.close()
         DuckDBConnectionManager._ENV = None
+
+
+def _checkpoint_half_way():
+    """The `build` crash-test checkpoint, after ten nodes: some models rebuilt, others not."""
+    finished = 0
+
+    def on_event(event) -> None:
+        nonlocal finished
+        if event.info.name == "NodeFinished":
+            finished += 1
+            if finished == 10:
+                checkpoints.reached("build")
+
+    return on_event
 
 
 def _progress_callback(progress: Callable[[str], None]):

@@ -174,8 +174,11 @@ class Tweet:
         return metrics
 
 
-def tweets_between(account: Account, start: date, end: date, rng: random.Random) -> list[Tweet]:
-    """The account's tweets posted in [start, end)."""
+def tweets_between(
+    account: Account, start: date, end: date, rng: random.Random, machine: int | None = None
+) -> list[Tweet]:
+    """The account's tweets posted in [start, end); `machine` keeps ids of accounts beyond the
+    demo's two apart (the scale demo's)."""
     tweets: list[Tweet] = []
     day = start
     while day < end:
@@ -185,8 +188,8 @@ def tweets_between(account: Account, start: date, end: date, rng: random.Random)
             )
             millis = int(posted.timestamp() * 1000)
             # Snowflake-style ids: time in the high bits, so ids sort like posting times.
-            machine = ACCOUNTS.index(account) * 100 + slot
-            tweet_id = str(((millis - TWITTER_EPOCH_MS) << 22) + machine)
+            worker = (ACCOUNTS.index(account) if machine is None else machine) * 100 + slot
+            tweet_id = str(((millis - TWITTER_EPOCH_MS) << 22) + worker)
             template = rng.choice(TEXTS[account.language])
             words = WORDS[account.language]
             text = template.format(

@@ -1,0 +1,117 @@
+"""Finish what a killed load left behind, before loading anything new (DESIGN.md §8).
+
+A load lands raw rows with dlt, one channel after the other, and writes the ledger last. Killed
+half-way, it can leave (1) dlt load packages extracted or normalised but not loaded, which dlt's
+`run` would load *instead of* the next run's data, and (2) raw rows of files the ledger does not
+list as loaded. Both are undone here: pending packages are aborted, and the rows of the files the
+killed run was landing (listed in a marker file written before landing) are deleted unless the
+ledger says they loaded. The files themselves are still in the exports folder and not in the
+ledger, so this run reads and lands them again, exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dlt
+import duckdb
+
+from pipelines.ledger import LEDGER_TABLE
+
+MARKER = "landing.json"
+
+
+@dataclass
+class Recovery:
+    """What was undone, for the run's output."""
+
+    aborted_packages: dict[str, int] = field(default_factory=dict)
+    removed_rows: int = 0
+    files: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.aborted_packages or self.removed_rows)
+
+    def describe(self) -> str:
+        parts = []
+        if self.aborted_packages:
+            listed = ", ".join(f"{n} of {name}" for name, n in sorted(self.aborted_packages.items()))
+            count = sum(self.aborted_packages.values())
+            parts.append(f"aborted {count} pending dlt load package(s) ({listed})")
+        if self.removed_rows:
+            parts.append(
+                f"removed {self.removed_rows} raw rows of {self.files} file(s) it landed but never recorded"
+            )
+        return "a previous load was interrupted: " + "; ".join(parts) + "; those files are loaded again now"
+
+
+def recover(warehouse: Path, pipelines_dir: Path, pipelines: dict[str, str]) -> Recovery:
+    """Undo what a killed load left; `pipelines` maps each dlt pipeline name to its dataset."""
+    recovery = Recovery()
+    for name, dataset in sorted(pipelines.items()):
+        if (pipelines_dir / name).is_dir():
+            aborted = _abort_pending(name, dataset, warehouse, pipelines_dir)
+            if aborted:
+                recovery.aborted_packages[name] = aborted
+    marker = pipelines_dir / MARKER
+    if marker.exists():
+        landing = json.loads(marker.read_text())
+        recovery.files, recovery.removed_rows = _remove_unrecorded_rows(warehouse, landing)
+        marker.unlink()
+    return recovery
+
+
+def _abort_pending(name: str, dataset: str, warehouse: Path, pipelines_dir: Path) -> int:
+    pipeline = dlt.pipeline(
+        pipeline_name=name,
+        destination=dlt.destinations.duckdb(str(warehouse)),
+        dataset_name=dataset,
+        pipelines_dir=str(pipelines_dir),
+    )
+    pending = len(pipeline.list_extracted_load_packages()) + len(pipeline.list_normalized_load_packages())
+    if pending:
+        pipeline.abort_packages()
+    return pending
+
+
+def _remove_unrecorded_rows(warehouse: Path, landing: dict[str, list[str]]) -> tuple[int, int]:
+    """Delete, from each raw table the killed run was landing into, the rows of its files that the
+    ledger does not list as loaded. Returns (files, rows)."""
+    removed, files = 0, set()
+    with duckdb.connect(str(warehouse)) as con:
+        tables = {
+            f"{schema}.{name}"
+            for schema, name in con.execute(
+                "select table_schema, table_name from information_schema.tables"
+            ).fetchall()
+        }
+        loaded = set()
+        if LEDGER_TABLE in tables:
+            query = f"select sha256 from {LEDGER_TABLE} where status = 'loaded'"
+            loaded = {sha for (sha,) in con.execute(query).fetchall()}
+        for table, shas in landing.items():
+            orphans = sorted(set(shas) - loaded)
+            if table not in tables or not orphans:
+                continue
+            where = "where _file_sha256 in (select unnest(?))"
+            landed = con.execute(f"select _file_sha256, count(*) from {table} {where} group by 1", [orphans])
+            for sha, count in landed.fetchall():
+                removed += count
+                files.add(sha)
+            con.execute(f"delete from {table} {where}", [orphans])
+    return len(files), removed
+
+
+def mark_landing(pipelines_dir: Path, landing: dict[str, list[str]]) -> None:
+    """Written before any row lands: which files go to which raw table."""
+    pipelines_dir.mkdir(parents=True, exist_ok=True)
+    temporary = pipelines_dir / (MARKER + ".tmp")
+    temporary.write_text(json.dumps(landing))
+    temporary.replace(pipelines_dir / MARKER)
+
+
+def landing_done(pipelines_dir: Path) -> None:
+    """Removed after the ledger is written: nothing left to undo."""
+    (pipelines_dir / MARKER).unlink(missing_ok=True)

@@ -1,0 +1,204 @@
+"""`socialkpi refresh` killed with SIGKILL at every step (DESIGN.md §8): the published copy is
+always the old one or the new one, the run after a kill finishes what was left and says what it
+undid, and the marts end equal to those of an uninterrupted run.
+
+One chain, to keep it quick: a warehouse published from the demo minus its last downloads, then
+those downloads arrive and each refresh is killed at the next point (`SOCIALKPI_TEST_PAUSE_AT`
+makes the run stop there and say so; the test then kills it), until a last refresh runs through.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import dlt
+import duckdb
+import pytest
+
+from pipelines.checkpoints import PAUSE_ENV, POINTS
+from pipelines.load import dlt_pipelines
+from socialkpi.settings import Settings, load_settings
+from tests.conftest import SOCIALKPI, mart_rows, run_cli
+
+
+@dataclass(frozen=True)
+class Kill:
+    point: str
+    output: str  # what the killed run said before it was killed
+    published: dict[str, list[tuple]]
+    pending_packages: int
+    unrecorded_rows: int
+
+
+@dataclass(frozen=True)
+class Chain:
+    settings: Settings
+    old: dict[str, list[tuple]]
+    reference: dict[str, list[tuple]]
+    kills: list[Kill]
+    final: subprocess.CompletedProcess
+
+    def after(self, point: str) -> str:
+        """What the run that followed the kill at `point` said (the next kill's run, or the last)."""
+        index = POINTS.index(point)
+        return (
+            self.kills[index + 1].output
+            if index + 1 < len(self.kills)
+            else self.final.stderr + self.final.stdout
+        )
+
+
+def latest_downloads(exports: Path) -> list[Path]:
+    """In every folder, the files of its latest download day: the next night's new files. Their
+    snapshot dates are later than every other file's, so loading them last or with the rest gives
+    the same marts."""
+    latest = []
+    for folder in {path.parent for path in exports.rglob("*") if path.is_file()}:
+        files = [path for path in folder.iterdir() if path.is_file()]
+        day = max(int(path.stat().st_mtime) // 86400 for path in files)
+        latest += [path for path in files if int(path.stat().st_mtime) // 86400 == day]
+    return latest
+
+
+def published_marts(settings: Settings, marts: list[str]) -> dict[str, list[tuple]]:
+    return {mart: mart_rows(settings.published_marts, mart) for mart in marts}
+
+
+def pending_packages(settings: Settings) -> int:
+    count = 0
+    for name in dlt_pipelines():
+        if (settings.pipelines_dir / name).is_dir():
+            pipeline = dlt.pipeline(pipeline_name=name, pipelines_dir=str(settings.pipelines_dir))
+            count += len(pipeline.list_extracted_load_packages()) + len(
+                pipeline.list_normalized_load_packages()
+            )
+    return count
+
+
+def unrecorded_rows(settings: Settings) -> int:
+    """Raw rows of files the ledger does not list as loaded."""
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        tables = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_schema like 'raw\\_%' escape '\\' and table_schema <> 'raw_ledger' "
+            "and table_name not like '\\_dlt%' escape '\\'"
+        ).fetchall()
+        return sum(
+            con.execute(
+                f"select count(*) from {table} where _file_sha256 not in "
+                "(select sha256 from raw_ledger.export_files where status = 'loaded')"
+            ).fetchone()[0]
+            for (table,) in tables
+        )
+
+
+def refresh_killed_at(point: str, settings: Settings) -> str:
+    """Run `socialkpi refresh` until it pauses at `point`, SIGKILL it, return what it said."""
+    env = {**{k: v for k, v in os.environ.items() if k != "SOCIALKPI_DEBUG"}, PAUSE_ENV: point}
+    command = [SOCIALKPI, "refresh", "--exports", settings.exports, "--warehouse", str(settings.warehouse)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    watchdog = threading.Timer(300, process.kill)  # never wait for ever on a run that does not pause
+    watchdog.start()
+    lines = []
+    try:
+        for line in process.stderr:
+            lines.append(line)
+            if line.strip() == f"paused at {point}":
+                os.kill(process.pid, signal.SIGKILL)
+                break
+    finally:
+        watchdog.cancel()
+        process.wait()
+        process.stderr.close()
+    said = "".join(lines)
+    assert process.returncode == -signal.SIGKILL, f"the run did not pause at {point}:\n{said}"
+    return said
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory, demo_exports, demo_refresh) -> Chain:
+    root = tmp_path_factory.mktemp("crash")
+    exports = root / "exports"
+    shutil.copytree(demo_exports, exports)
+    arriving = root / "arriving"
+    for path in latest_downloads(exports):
+        target = arriving / path.relative_to(exports)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, target)
+    settings = load_settings(str(exports), root / "warehouse" / "socialkpi.duckdb")
+    run_cli("refresh", settings=settings, check=True)
+    marts = _mart_names(demo_refresh)
+    old = published_marts(settings, marts)
+    shutil.copytree(arriving, exports, dirs_exist_ok=True)
+
+    kills = []
+    for point in POINTS:
+        output = refresh_killed_at(point, settings)
+        kills.append(
+            Kill(
+                point,
+                output,
+                published_marts(settings, marts),
+                pending_packages(settings),
+                unrecorded_rows(settings),
+            )
+        )
+    final = run_cli("refresh", settings=settings)
+    return Chain(settings, old, published_marts(demo_refresh, marts), kills, final)
+
+
+def _mart_names(settings: Settings) -> list[str]:
+    with duckdb.connect(str(settings.published_marts), read_only=True) as con:
+        return sorted(
+            n for (n,) in con.execute("select table_name from information_schema.tables").fetchall()
+        )
+
+
+def test_the_published_copy_after_every_kill_is_the_old_one_or_the_new_one(chain):
+    assert chain.old != chain.reference, "the arriving files must change the marts"
+    for kill in chain.kills:
+        assert kill.published in (chain.old, chain.reference), (
+            f"published copy changed by a kill at {kill.point}"
+        )
+
+
+def test_the_run_after_the_kills_ends_with_the_marts_of_an_uninterrupted_run(chain):
+    assert chain.final.returncode == 0, chain.final.stderr
+    assert "Traceback" not in chain.final.stderr
+    marts = sorted(chain.reference)
+    assert published_marts(chain.settings, marts) == chain.reference
+    assert {mart: mart_rows(chain.settings.warehouse, mart) for mart in marts} == chain.reference
+
+
+def test_a_pending_dlt_package_left_by_a_kill_is_aborted_and_the_next_run_says_so(chain):
+    killed_in_load = chain.kills[POINTS.index("dlt-load")]
+    assert killed_in_load.pending_packages >= 1
+    assert "aborted 1 pending dlt load package(s)" in chain.after("dlt-load")
+    assert pending_packages(chain.settings) == 0
+
+
+def test_raw_rows_of_a_run_killed_before_its_ledger_are_removed_and_land_once(chain):
+    killed_before_ledger = chain.kills[POINTS.index("ledger")]
+    assert killed_before_ledger.unrecorded_rows > 0
+    assert f"removed {killed_before_ledger.unrecorded_rows} raw rows" in chain.after("ledger")
+    assert unrecorded_rows(chain.settings) == 0
+    with duckdb.connect(str(chain.settings.warehouse), read_only=True) as con:
+        total, distinct = con.execute(
+            "select count(*), count(distinct (_file_sha256, _source_file, _row_number)) "
+            "from raw_twitter.tweets"
+        ).fetchone()
+    assert total == distinct
+
+
+def test_a_killed_build_is_built_again_and_a_killed_publish_is_published_again(chain):
+    assert "building and testing models" in chain.after("build")
+    assert "dbt build skipped" in chain.after("publish"), "the build had passed: only the publish is redone"
+    assert "publishing the marts" in chain.after("swap")
+    leftovers = list(chain.settings.published_dir.glob(".marts.*"))
+    assert leftovers == []
