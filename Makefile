@@ -9,7 +9,7 @@ DEMO := demo
 DAGSTER_HOME := $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test lint format validate dagster docs clean lock browser
+.PHONY: install run test lint format validate dagster docs clean lock browser bench
 
 install: $(STAMP)
 
@@ -33,6 +33,11 @@ run: install $(DEMO)/pseudonym.key
 $(DEMO)/pseudonym.key:
 	mkdir -p $(DEMO)
 	$(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
+
+## Benchmark: socialkpi refresh on a scale demo against DuckDB alone (SCALE=cern or agency).
+SCALE ?= cern
+bench: install
+	$(BIN)/python -m bench.run --scale $(SCALE)
 
 ## Lint, Dagster definitions, then the whole test suite (real DuckDB, dbt and Dagster runs).
 test: install browser lint validate
@@ -85,7 +90,7 @@ docs: install
 clean:
 	# publish leaves published/parquet read-only (see README, Connect a BI tool)
 	chmod -R u+w $(DEMO) warehouse 2> /dev/null || true
-	rm -rf $(DEMO) warehouse .dagster_home dbt_project/target dbt_project/logs .pytest_cache
+	rm -rf $(DEMO) warehouse .bench .dagster_home dbt_project/target dbt_project/logs .pytest_cache
 
 lock: install
 	$(BIN)/python -m pip freeze --exclude-editable | sort -f > constraints.txt

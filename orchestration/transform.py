@@ -20,6 +20,7 @@ from orchestration.retries import (
     only_a_held_lock_is_retried,
 )
 from orchestration.table_metadata import with_table_facts
+from socialkpi import runstate
 from socialkpi.settings import WAREHOUSE_ENV, Settings
 from socialkpi.transform import WITHOUT_UNIT_TESTS, first_failing_row
 
@@ -68,7 +69,8 @@ def social_dbt_assets() -> dg.AssetsDefinition:
 
 def dbt_build(dbt: DbtCliResource, context: dg.AssetExecutionContext, settings: Settings) -> Iterator[Any]:
     """`dbt build`, then the row count and column schema of every table it materialized."""
-    invocation = dbt.cli(["build", *WITHOUT_UNIT_TESTS], context=context, raise_on_error=False)
+    arguments = runstate.dagster_build_arguments(settings)  # --full-refresh when the dbt code changed
+    invocation = dbt.cli(["build", *WITHOUT_UNIT_TESTS, *arguments], context=context, raise_on_error=False)
     yield from with_table_facts(invocation.stream(), invocation.manifest, settings.warehouse)
     if not invocation.is_successful():
         raise build_failure(invocation, settings)

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import os
 import stat
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-
-from dlt.sources.filesystem import filesystem
 
 from pipelines.reader import ExportFile
 
@@ -66,6 +64,8 @@ def list_exports(location: str) -> Iterator[Listed]:
 
 
 def _list_bucket(location: str) -> Iterator[Listed]:
+    from dlt.sources.filesystem import filesystem  # dlt's import costs ~1.5 s: only for buckets
+
     items = [
         item
         for item in filesystem(bucket_url=location, file_glob="**/*")
@@ -144,7 +144,7 @@ def _unreadable(entry: os.DirEntry, relative_path: str, reason: str) -> Listed:
 def _file_url(path: str) -> str:
     """The file's own URL, links not resolved (two links to one file are two entries; dlt's
     listing resolves them, which fails on a link loop), otherwise as dlt writes it."""
-    return Path(path).as_uri()
+    return "file://" + urllib.parse.quote(path)  # what Path(path).as_uri() gives, 10x faster
 
 
 def _mtime(info: os.stat_result) -> datetime:

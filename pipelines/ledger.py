@@ -4,10 +4,11 @@ with changed numbers is a new row, and a new snapshot."""
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 import duckdb
+import pyarrow as pa
 
 LEDGER_TABLE = "raw_ledger.export_files"
 
@@ -104,23 +105,47 @@ def read_ledger(con: duckdb.DuckDBPyConnection) -> LedgerView:
 
 
 def record(con: duckdb.DuckDBPyConnection, entries: list[LedgerEntry]) -> None:
-    """Upsert entries in one transaction: the ledger is never half-written."""
+    """Upsert entries in one transaction: the ledger is never half-written. The rows go in as one
+    Arrow table (row-by-row `executemany` costs ~20 ms a row: minutes for a large first load)."""
     if not entries:
         return
     ensure_ledger(con)
-    placeholders = ", ".join("?" for _ in _COLUMNS)
+    incoming = pa.table(  # noqa: F841 (DuckDB reads it by name)
+        {name: [getattr(e, name) for e in entries] for name in _COLUMNS}, schema=_ARROW_SCHEMA
+    )
     updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("file_url", "sha256"))
     con.execute("begin transaction")
     try:
-        con.executemany(
-            f"insert into {LEDGER_TABLE} ({', '.join(_COLUMNS)}) values ({placeholders}) "
-            f"on conflict (file_url, sha256) do update set {updates}",
-            [astuple(e) for e in entries],
+        con.execute(
+            f"insert into {LEDGER_TABLE} ({', '.join(_COLUMNS)}) "
+            f"select {', '.join(_COLUMNS)} from incoming "
+            f"on conflict (file_url, sha256) do update set {updates}"
         )
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
+
+
+_ARROW_SCHEMA = pa.schema(
+    [
+        ("file_url", pa.string()),
+        ("relative_path", pa.string()),
+        ("sha256", pa.string()),
+        ("size_bytes", pa.int64()),
+        ("modified_at", pa.timestamp("us", tz="UTC")),
+        ("channel", pa.string()),
+        ("kind", pa.string()),
+        ("account", pa.string()),
+        ("snapshot_date", pa.date32()),
+        ("language", pa.string()),
+        ("status", pa.string()),
+        ("reason", pa.string()),
+        ("row_count", pa.int64()),
+        ("first_seen_at", pa.timestamp("us", tz="UTC")),
+        ("last_seen_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
 
 
 def newest_exports(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[date, str]]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import dlt
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -59,10 +58,10 @@ def pipelines_dir_for(warehouse: Path) -> Path:
     return warehouse.parent / ".dlt_pipelines"
 
 
-# Parsed rows are landed (and their files recorded in the ledger) in batches of about this many
-# rows, so a first load of years of exports never holds them all in memory at once, and a load
-# killed half-way keeps what it had recorded.
-BATCH_ROWS = 250_000
+# Parsed rows are landed (and their files recorded in the ledger) in batches of about this much
+# Arrow data, so a first load of years of exports never holds them all in memory at once (the
+# peak is a few times this), and a load killed half-way keeps what it had recorded.
+BATCH_BYTES = 256 * 2**20
 
 
 def load_exports(
@@ -84,7 +83,7 @@ def load_exports(
         if index == len(listing) // 2:
             checkpoints.reached("extract")
         run.look_at(listed)
-        if run.parsed_rows >= BATCH_ROWS:
+        if run.parsed_bytes >= BATCH_BYTES:
             run.flush(warehouse, pipelines_dir, say)
     say(f"looked at {len(run.report.entries)} files")
     run.flush(warehouse, pipelines_dir, say)
@@ -106,10 +105,7 @@ class _Run:
     parsed_by_channel: dict[str, list[ParsedExport]] = field(default_factory=lambda: defaultdict(list))
     loaded_this_run: dict[str, str] = field(default_factory=dict)
     recorded: int = 0  # entries [0, recorded) are in the ledger
-
-    @property
-    def parsed_rows(self) -> int:
-        return sum(p.table.num_rows for parsed in self.parsed_by_channel.values() for p in parsed)
+    parsed_bytes: int = 0  # of the tables parsed since the last flush
 
     def flush(self, warehouse: Path, pipelines_dir: Path, say: Progress) -> None:
         """Land what was parsed since the last flush, then record those files in the ledger. A
@@ -125,6 +121,7 @@ class _Run:
         for channel, parsed in self.parsed_by_channel.items():
             self.report.rows_by_table.update(_land(channel, parsed, warehouse, pipelines_dir, say))
         self.parsed_by_channel.clear()
+        self.parsed_bytes = 0
         checkpoints.reached("ledger")
         with duckdb.connect(str(warehouse)) as con:
             ensure_raw_tables(con)
@@ -160,7 +157,7 @@ class _Run:
         self.report.entries.append(entry)
 
     def _read(self, entry: LedgerEntry, data: bytes, file: ExportFile) -> None:
-        _read_into(entry, data, file, self.parsed_by_channel, self.now)
+        self.parsed_bytes += _read_into(entry, data, file, self.parsed_by_channel, self.now)
         if entry.status == LOADED:
             self.loaded_this_run[entry.sha256] = file.relative_path
             self.report.loaded_now.append(entry)
@@ -230,12 +227,14 @@ def _read_into(
     file: ExportFile,
     parsed_by_channel: dict[str, list[ParsedExport]],
     now: datetime,
-) -> None:
+) -> int:
+    """Parse the file into `parsed_by_channel` and describe it in its ledger entry; return the
+    bytes of Arrow data it added."""
     try:
         parts = read_export(data, file, entry.sha256, now)
     except UnreadableExport as refusal:
         entry.status, entry.reason = refusal.status, refusal.reason
-        return
+        return 0
     first = parts[0].provenance
     entry.channel = _joined(p.format.channel for p in parts)
     entry.kind = _joined(p.format.name for p in parts)
@@ -249,6 +248,7 @@ def _read_into(
         )
     for part in parts:
         parsed_by_channel[part.format.channel].append(part)
+    return sum(part.table.nbytes for part in parts)
 
 
 def _joined(values) -> str:
@@ -260,6 +260,8 @@ def _land(
 ) -> Counter[str]:
     """One dlt run per channel into dataset `raw_<channel>`, one resource per raw table, each fed
     whole Arrow tables (the row-by-row path is 25x slower, DESIGN.md §9)."""
+    import dlt  # ~1.5 s to import: a refresh with nothing new never needs it
+
     by_table: dict[str, list[pa.Table]] = defaultdict(list)
     for p in parsed:
         by_table[p.format.table].append(p.table)

@@ -10,6 +10,7 @@ loading NULLs nobody notices.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Callable
@@ -241,25 +242,39 @@ def _validate(table: pa.Table, recognition: Recognition) -> None:
     fmt = recognition.format
     present = set(table.column_names)
     counts = set(fmt.columns_of_kind(COUNT))
-    for name in present.intersection(fmt.columns_of_kind(COUNT, RATE, PERCENT)):
-        signed = name not in counts or _is_net_change(name)
-        _check_number(table[name], name, fmt, _BOUNDED_SIGNED if signed else _BOUNDED_UNSIGNED)
-    for name in present.intersection(fmt.columns_of_kind(DURATION)):
-        _check_pattern(table[name], name, fmt, _DURATION, lambda _value: "is not a duration (H:MM:SS)")
+    numbers = [n for n in table.column_names if n in fmt.columns_of_kind(COUNT, RATE, PERCENT)]
+    unsigned = [n for n in numbers if n in counts and not _is_net_change(n)]
+    signed = [n for n in numbers if n not in unsigned]
+    for names, bounded in ((unsigned, _BOUNDED_UNSIGNED), (signed, _BOUNDED_SIGNED)):
+        _check_pattern(table, names, fmt, bounded, _number_problem)
+    _check_exponents(table, numbers)
+    durations = [n for n in table.column_names if n in fmt.columns_of_kind(DURATION)]
+    _check_pattern(table, durations, fmt, _DURATION, lambda _value: "is not a duration (H:MM:SS)")
     for name in present.intersection(fmt.columns_of_kind(TIMESTAMP)):
         _check_timestamps(table[name], name, fmt)
 
 
 def _check_pattern(
-    column: pa.ChunkedArray, name: str, fmt: ExportFormat, pattern: str, problem: Callable[[str], str]
+    table: pa.Table, names: list[str], fmt: ExportFormat, pattern: str, problem: Callable[[str], str]
 ) -> None:
-    ok = pc.or_(
-        pc.is_in(pc.utf8_trim_whitespace(column), value_set=pa.array(sorted(fmt.null_tokens))),
-        pc.match_substring_regex(column, pattern),
-    )
-    bad_index = pc.index(ok, False).as_py()
+    """Every cell of the columns `names` is a null token or matches `pattern`. The columns are
+    tested as one array (one regex pass per file, not one per column: a load reads thousands of
+    files); a failure names its own row and column."""
+    if not names or not table.num_rows:
+        return
+    cells = pa.chunked_array([chunk for name in names for chunk in table[name].chunks], pa.string())
+    bad_index = pc.index(
+        pc.match_substring_regex(cells, _or_null_token(pattern, fmt.null_tokens)), False
+    ).as_py()
     if bad_index >= 0:
-        _refuse(column, bad_index, name, problem(column[bad_index].as_py()))
+        name, row = names[bad_index // table.num_rows], bad_index % table.num_rows
+        _refuse(table[name], row, name, problem(table[name][row].as_py()))
+
+
+@functools.cache
+def _or_null_token(pattern: str, null_tokens: frozenset[str]) -> str:
+    tokens = "|".join(re.escape(token) for token in sorted(null_tokens))
+    return rf"^\s*(?:{tokens})\s*$|{pattern}"
 
 
 def _is_net_change(name: str) -> bool:
@@ -268,17 +283,17 @@ def _is_net_change(name: str) -> bool:
     return name.endswith("_net")
 
 
-def _check_number(column: pa.ChunkedArray, name: str, fmt: ExportFormat, bounded: str) -> None:
-    """One pass with the bounded pattern; a refusal then says which rule the value broke. Numbers
-    that parse but would break every build after them are refused too: a negative number of
-    people or events (a mart's test would fail on every run until someone deleted raw rows by
-    hand), and a value too large for staging's BIGINT cast."""
-    _check_pattern(column, name, fmt, bounded, _number_problem)
-    has_e = pc.match_substring(column, "e", ignore_case=True)
-    if pc.any(has_e).as_py():  # exponents are rare: check the few values in Python
-        for value in pc.unique(pc.filter(column, has_e)).to_pylist():
+def _check_exponents(table: pa.Table, names: list[str]) -> None:
+    """The bounded patterns refuse negative counts (a mart's test would fail on every run until
+    someone deleted raw rows by hand) and more than 15 digits before the point (staging casts
+    counts to BIGINT); a large exponent ("1e30") is caught here, in Python: exponents are rare."""
+    for name in names:
+        has_e = pc.match_substring(table[name], "e", ignore_case=True)
+        if not pc.any(has_e).as_py():
+            continue
+        for value in pc.unique(pc.filter(table[name], has_e)).to_pylist():
             if _EXPONENT.match(value) and abs(float(value)) >= 1e15:
-                _refuse(column, pc.index(column, value).as_py(), name, _TOO_LARGE)
+                _refuse(table[name], pc.index(table[name], value).as_py(), name, _TOO_LARGE)
 
 
 _EXPONENT = re.compile(r"^\s*-?\d+(\.\d+)?[eE][-+]?\d+\s*$")
@@ -299,6 +314,7 @@ def _check_timestamps(column: pa.ChunkedArray, name: str, fmt: ExportFormat) -> 
         _refuse(column, pc.index(column, value).as_py(), name, "is a date in a style this export never uses")
 
 
+@functools.lru_cache(maxsize=200_000)  # weekly downloads repeat most dates four times and more
 def _parses(value: str, styles: tuple[str, ...]) -> bool:
     for style in styles:
         # A style without a year ("August 19"): check the day against a leap year, so that

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -34,6 +35,18 @@ def recognise(
     has every required column wins over one that does not, then the one that explains the most
     header cells (so generation A's "favorites" file goes to generation A, not B).
     """
+    if formats is ALL_FORMATS:
+        return _recognise_declared(tuple(header), sheet)
+    return _recognise(tuple(header), formats, sheet)
+
+
+@functools.lru_cache(maxsize=4096)
+def _recognise_declared(header: tuple[str, ...], sheet: str | None) -> Recognition:
+    """Cached: thousands of files share a few dozen headers."""
+    return _recognise(header, ALL_FORMATS, sheet)
+
+
+def _recognise(header: tuple[str, ...], formats: tuple[ExportFormat, ...], sheet: str | None) -> Recognition:
     candidates = [f for f in formats if f.allows_sheet(sheet) and f.identify <= _mapped(f, header)]
     if not candidates:
         _refuse_near_miss(header, formats, sheet)

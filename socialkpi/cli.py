@@ -337,7 +337,14 @@ def _shell(con: duckdb.DuckDBPyConnection) -> None:
     show_default=True,
     help="Folder to write the demo exports into.",
 )
-@click.option("--scale", type=click.Choice(["cern"]), default="cern", show_default=True)
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "cern", "agency"]),
+    default="small",
+    show_default=True,
+    help="small: months of each platform; cern: six accounts, ten years of weekly downloads; "
+    "agency: 100 such teams over three years (tens of thousands of files).",
+)
 @click.option(
     "--comments",
     "comments_dir",

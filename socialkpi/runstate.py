@@ -1,11 +1,13 @@
 """What the marts and the published copy were last made from, so that a refresh does only what is
 needed: no dbt build when neither the loaded files nor the dbt project changed since the last
-build that passed, no publish when the published copy already holds the current marts.
+build that passed; an incremental build (staging reads only new raw rows, unit tests skipped)
+when only files were added; a full rebuild when the dbt project changed; no publish when the
+published copy already holds the current marts.
 
-The state lives in the warehouse (`raw_ledger.refresh_state`). A build clears its row before it
-starts and writes it only once every model and test passed, so a failed or killed build always
-means "build again". The publish row also names the published file (inode, size, time), so a
-rollback or a copy someone put there by hand is replaced by the next refresh, as before.
+The state lives in the warehouse (`raw_ledger.refresh_state`): `build-started` is written before
+every build, `build` once every model and test of one passed, `publish` after a publish, with the
+published file's identity (inode, size, time), so that a rollback or a copy someone put there by
+hand is replaced by the next refresh, as before.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from socialkpi.publish import PublishResult, open_published
 from socialkpi.settings import DBT_PROJECT_DIR, Settings
 
 STATE_TABLE = "raw_ledger.refresh_state"
-BUILD, PUBLISH = "build", "publish"
+BUILD, BUILD_STARTED, PUBLISH = "build", "build-started", "publish"
 # What dbt reads besides the warehouse: everything under these, and the project file.
 _PROJECT_PARTS = ("models", "macros", "seeds", "tests", "snapshots", "analyses", "dbt_project.yml")
 
@@ -36,7 +38,8 @@ class Inputs:
 
 
 def current_inputs(settings: Settings) -> Inputs:
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+    with duckdb.connect(str(settings.warehouse)) as con:
+        ensure_ledger(con)
         (files,) = con.execute(
             f"select coalesce(md5(string_agg(sha256, ',' order by sha256)), '') "
             f"from (select distinct sha256 from {LEDGER_TABLE} where status = 'loaded')"
@@ -52,6 +55,68 @@ def project_fingerprint(root: Path = DBT_PROJECT_DIR) -> str:
         for path in (p for p in paths if p.exists()):
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    skip: bool
+    dbt_arguments: tuple[str, ...]
+    why: str
+
+
+def plan_build(settings: Settings, inputs: Inputs) -> BuildPlan:
+    """Skip, build incrementally what the new rows reach, or rebuild in full; and why."""
+    passed, started = last(settings, BUILD), last(settings, BUILD_STARTED)
+    same_code = bool(passed and started and passed[0].project == started[0].project == inputs.project)
+    if not same_code:
+        why = "building every model from raw (dbt build --full-refresh: first build or dbt project changed)"
+        return BuildPlan(False, ("--full-refresh",), why)
+    changed = changed_raw_tables(settings, since=passed[1])
+    if not changed or (passed[0] == started[0] == inputs):
+        return BuildPlan(
+            True, (), "models are current (no new rows, dbt project unchanged): dbt build skipped"
+        )
+    # Only what the new rows reach, and no unit tests: they check model code, not data, and they
+    # passed on this very code.
+    selection = [f"source:{table}+" for table in changed]
+    why = f"building what {len(changed)} raw table(s) with new rows reach (incremental dbt build)"
+    return BuildPlan(False, ("--exclude-resource-type", "unit_test", "--select", *selection), why)
+
+
+def changed_raw_tables(settings: Settings, since: str) -> list[str]:
+    """Raw tables with rows loaded after `since` (when the last build that passed started: a load
+    never runs during a build)."""
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        since = since or "-infinity"  # a build recorded without its start time: everything
+        tables = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_schema like 'raw\\_%' escape '\\' and table_schema <> 'raw_ledger' "
+            "and table_name not like '\\_dlt%' escape '\\' order by 1"
+        ).fetchall()
+        return [
+            table
+            for (table,) in tables
+            if con.execute(f"select max(_ingested_at) > ?::timestamptz from {table}", [since]).fetchone()[0]
+        ]
+
+
+def mark_current(settings: Settings, inputs: Inputs) -> None:
+    """The models are current for these inputs (new files brought no rows): say so, keeping the
+    time the last build started."""
+    passed = last(settings, BUILD)
+    if passed and passed[0] != inputs:
+        record(settings, BUILD_STARTED, inputs)
+        record(settings, BUILD, inputs, passed[1])
+
+
+def dagster_build_arguments(settings: Settings) -> tuple[str, ...]:
+    """For Dagster's `dbt build` (which may select any subset of models, so it never counts as a
+    build that passed): `--full-refresh` when the incremental staging tables were built by other
+    code than this."""
+    inputs = current_inputs(settings)
+    plan = plan_build(settings, inputs)
+    record(settings, BUILD_STARTED, inputs)
+    return ("--full-refresh",) if "--full-refresh" in plan.dbt_arguments else ()
 
 
 def last(settings: Settings, step: str) -> tuple[Inputs, str] | None:

@@ -7,6 +7,7 @@ date styles it writes, where the account and the window are written) is data dec
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ DURATION = "duration"  # H:MM:SS (YouTube average view duration)
 TIMESTAMP = "timestamp"
 
 
+@functools.lru_cache(maxsize=65536)  # every file's header cells, against every declared shape
 def normalize_header(name: str) -> str:
     """Fold a header cell so spelling differences between export generations do not matter.
 

@@ -84,17 +84,16 @@ def download_days(scale: Scale, team: Team) -> list[date]:
 
 def write_scale_exports(
     folder: Path, scale_name: str, days: tuple[date | None, date | None] = (None, None)
-) -> int:
-    """Write the scale's exports downloaded in [days[0], days[1]) (all by default); return how
-    many files were written."""
+) -> list[Path]:
+    """Write the scale's exports downloaded in [days[0], days[1]) (all by default), one file at a
+    time; return their paths."""
     scale = SCALES[scale_name]
     wanted = _Days(days[0] or date.min, days[1] or date.max)
-    written = 0
-    for team in teams(scale):
-        for download in team_files(scale, team, wanted):
-            _write(folder / download.path, download)
-            written += 1
-    return written
+    return [
+        _write(folder / download.path, download)
+        for team in teams(scale)
+        for download in team_files(scale, team, wanted)
+    ]
 
 
 @dataclass(frozen=True)
@@ -119,11 +118,12 @@ def team_files(scale: Scale, team: Team, wanted: _Days) -> Iterator[DemoFile]:
         yield from platform(scale, team, wanted)
 
 
-def _write(path: Path, demo: DemoFile) -> None:
+def _write(path: Path, demo: DemoFile) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(demo.content)
     stamp = demo.downloaded_at.timestamp()
     os.utime(path, (stamp, stamp))
+    return path
 
 
 def _at(day: date, hour: int) -> datetime:

@@ -1,10 +1,18 @@
 -- One row per Page, day and download of the Meta Business Suite chart exports (Viewers.csv,
 -- FollowerHistory.csv), whose dates have no year ("August 19"). The year is inferred from the
 -- download day: the last such date not after it. year_inferred says so on every row.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['account', 'export_format', 'date', 'snapshot_date'],
+    )
+}}
+
 with
 
 source as (
-    {{ one_copy_per_file_row(source('raw_facebook', 'chart_daily')) }}
+    {{ one_copy_per_file_row(rows_loaded_since_last_build(source('raw_facebook', 'chart_daily'))) }}
 ),
 
 with_year as (

@@ -1,13 +1,23 @@
 -- One row per Facebook post per snapshot date: its lifetime metrics as one download said,
 -- from the Meta Business Suite posts export or the legacy Insights post data export.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['account', 'post_id', 'snapshot_date'],
+    )
+}}
+
 with
 
 source as (
-    {{ one_copy_per_file_row(source('raw_facebook', 'posts')) }}
+    {{ one_copy_per_file_row(rows_loaded_since_last_build(source('raw_facebook', 'posts'))) }}
 ),
 
 legacy_source as (
-    {{ one_copy_per_file_row(source('raw_facebook', 'insights_posts')) }}
+    {{ one_copy_per_file_row(
+        rows_loaded_since_last_build(source('raw_facebook', 'insights_posts'))
+    ) }}
 ),
 
 legacy_typed as (

@@ -1,8 +1,16 @@
 -- One row per Instagram post or story per snapshot date.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['account', 'post_id', 'snapshot_date'],
+    )
+}}
+
 with
 
 source as (
-    {{ one_copy_per_file_row(source('raw_instagram', 'media')) }}
+    {{ one_copy_per_file_row(rows_loaded_since_last_build(source('raw_instagram', 'media'))) }}
 ),
 
 typed as (

@@ -1,13 +1,23 @@
 -- One row per LinkedIn Page, day and download: the Metrics sheet's totals joined to the
 -- followers export's new followers of the same download day.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['account', 'metric_group', 'date', 'snapshot_date'],
+    )
+}}
+
 with
 
 metrics as (
-    {{ one_copy_per_file_row(source('raw_linkedin', 'page_daily')) }}
+    {{ one_copy_per_file_row(rows_loaded_since_last_build(source('raw_linkedin', 'page_daily'))) }}
 ),
 
 followers as (
-    {{ one_copy_per_file_row(source('raw_linkedin', 'followers_daily')) }}
+    {{ one_copy_per_file_row(
+        rows_loaded_since_last_build(source('raw_linkedin', 'followers_daily'))
+    ) }}
 ),
 
 metrics_typed as (

@@ -1,9 +1,17 @@
 -- One row per LinkedIn post per snapshot date. A boosted post comes as Organic, Sponsored and
 -- Total rows: the Total row is kept (else Organic, else Sponsored), so nothing counts twice.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['account', 'post_id', 'snapshot_date'],
+    )
+}}
+
 with
 
 source as (
-    {{ one_copy_per_file_row(source('raw_linkedin', 'posts')) }}
+    {{ one_copy_per_file_row(rows_loaded_since_last_build(source('raw_linkedin', 'posts'))) }}
 ),
 
 typed as (

@@ -1,8 +1,16 @@
 -- One row per account, series (channel and metric), day and download.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['account', 'series_title', 'date', 'snapshot_date'],
+    )
+}}
+
 with
 
 source as (
-    {{ one_copy_per_file_row(source('raw_meta', 'daily_series')) }}
+    {{ one_copy_per_file_row(rows_loaded_since_last_build(source('raw_meta', 'daily_series'))) }}
 ),
 
 titles as (

@@ -1,8 +1,18 @@
 -- One row per account, day and download: what one export said about one day.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['account', 'date', 'snapshot_date'],
+    )
+}}
+
 with
 
 source as (
-    {{ one_copy_per_file_row(source('raw_twitter', 'account_daily')) }}
+    {{ one_copy_per_file_row(
+        rows_loaded_since_last_build(source('raw_twitter', 'account_daily'))
+    ) }}
 ),
 
 typed as (

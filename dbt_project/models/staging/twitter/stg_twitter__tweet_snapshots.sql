@@ -1,8 +1,16 @@
 -- One row per tweet per snapshot date: the lifetime metrics one download said a tweet had.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['account', 'post_id', 'snapshot_date'],
+    )
+}}
+
 with
 
 source as (
-    {{ one_copy_per_file_row(source('raw_twitter', 'tweets')) }}
+    {{ one_copy_per_file_row(rows_loaded_since_last_build(source('raw_twitter', 'tweets'))) }}
 ),
 
 typed as (

@@ -1,9 +1,19 @@
 -- One row per channel, day, download and table kind (Total rows left out): a Studio ZIP holds
 -- both a date table (views, watch time, subscribers) and Totals.csv (views only).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['account', 'date', 'export_format', 'snapshot_date'],
+    )
+}}
+
 with
 
 source as (
-    {{ one_copy_per_file_row(source('raw_youtube', 'channel_daily')) }}
+    {{ one_copy_per_file_row(
+        rows_loaded_since_last_build(source('raw_youtube', 'channel_daily'))
+    ) }}
 ),
 
 typed as (

@@ -1,9 +1,11 @@
 -- Every row of the content-dimension tables, typed, the Total rows included and flagged: one
 -- row per export file and row.
+{{ config(materialized='incremental', incremental_strategy='append') }}
+
 with
 
 source as (
-    {{ one_copy_per_file_row(source('raw_youtube', 'videos')) }}
+    {{ one_copy_per_file_row(rows_loaded_since_last_build(source('raw_youtube', 'videos'))) }}
 ),
 
 typed as (

@@ -1,8 +1,16 @@
 -- One row per video per snapshot date (Total rows left out).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['account', 'video_id', 'snapshot_date'],
+    )
+}}
+
 with
 
 video_rows as (
-    select * from {{ ref('stg_youtube__video_rows') }}
+    select * from {{ rows_loaded_since_last_build(ref('stg_youtube__video_rows'), 'ingested_at') }}
     where not is_total_row
 ),
 

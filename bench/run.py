@@ -1,0 +1,145 @@
+"""`make bench [SCALE=cern|agency]`: how fast socialkpi refreshes a scale demo, against DuckDB alone.
+
+Writes the scale's exports except its last download day, then measures, each as its own process
+(wall time, CPU time of the process and its children, peak memory of the process tree):
+
+1. `socialkpi refresh` from an empty warehouse;
+2. `socialkpi refresh` again, with no new files;
+3. `socialkpi refresh` after the last day's exports are added;
+4. the baseline (bench/baseline.py): DuckDB alone reading the same files as (1) into one table
+   per kind, plus the latest snapshot of every post.
+
+and prints one table with the ratios the issue sets targets for: (1) / baseline, (2) / (1),
+(3) / (1). Timings depend on what else the machine runs: the table says how busy it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from socialkpi.demo.scale import SCALES, last_download_day, write_scale_exports
+
+REPO = Path(__file__).resolve().parent.parent
+SOCIALKPI = str(Path(sys.executable).parent / "socialkpi")
+
+
+@dataclass(frozen=True)
+class Measured:
+    name: str
+    wall_s: float
+    cpu_s: float
+    peak_mb: float
+    returncode: int
+    output: str
+
+
+def measure(name: str, command: list[str]) -> Measured:
+    """Run `command`; its CPU time from the kernel's accounting of waited-for children, its peak
+    memory by sampling the resident memory of it and its children every 50 ms."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    process = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            try:
+                tree = [process, *process.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree))
+            except psutil.Error:
+                pass
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = process.communicate()[0]
+    wall = time.monotonic() - started
+    done.set()
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Measured(name, wall, cpu, peak / 2**20, process.returncode, output)
+
+
+def refresh(exports: Path, warehouse: Path, name: str) -> Measured:
+    command = [SOCIALKPI, "refresh", "--exports", str(exports), "--warehouse", str(warehouse)]
+    result = measure(name, command)
+    if result.returncode != 0:
+        raise SystemExit(f"{name} failed ({result.returncode}):\n{result.output[-3000:]}")
+    return result
+
+
+def write_history(scale: str, exports: Path) -> int:
+    """The scale's exports up to (not including) its last download day, once per workdir."""
+    stamp = exports / ".written"
+    if stamp.exists():
+        return sum(1 for p in exports.rglob("*") if p.is_file() and not p.name.startswith("."))
+    shutil.rmtree(exports, ignore_errors=True)
+    written = len(write_scale_exports(exports, scale, (None, last_download_day(scale))))
+    stamp.write_text(str(written))
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="cern")
+    parser.add_argument("--workdir", type=Path, default=REPO / ".bench")
+    args = parser.parse_args()
+    root = args.workdir / args.scale
+    exports, warehouse = root / "exports", root / "warehouse" / "socialkpi.duckdb"
+    started = time.monotonic()
+    history = write_history(args.scale, exports)
+    print(f"{args.scale}: {history} export files written in {time.monotonic() - started:.0f} s", flush=True)
+
+    shutil.rmtree(warehouse.parent, ignore_errors=True)
+    load_before = os.getloadavg()[0]
+    full = refresh(exports, warehouse, "full refresh from empty")
+    again = refresh(exports, warehouse, "refresh, no new files")
+    day = last_download_day(args.scale)
+    added = len(write_scale_exports(exports, args.scale, (day, None)))
+    one_day = refresh(exports, warehouse, f"refresh after one more day ({added} files)")
+    (exports / ".written").unlink()  # the folder now holds the last day too: rewrite next time
+
+    database = root / "baseline.duckdb"
+    database.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "bench.baseline", str(exports), str(database)]
+    baseline = measure("baseline: DuckDB alone", command)
+    load_after = os.getloadavg()[0]
+    print_table(args.scale, history, [full, again, one_day, baseline], (load_before, load_after))
+
+
+def print_table(scale: str, files: int, runs: list[Measured], load: tuple[float, float]) -> None:
+    full, again, one_day, baseline = runs
+    ratios = {
+        full.name: f"{full.wall_s / baseline.wall_s:.2f}x baseline (target <= 3x)",
+        again.name: f"{100 * again.wall_s / full.wall_s:.1f}% of full (target < 10%)",
+        one_day.name: f"{100 * one_day.wall_s / full.wall_s:.1f}% of full (target < 15%)",
+        baseline.name: "1.00x",
+    }
+    print()
+    cores = os.cpu_count()
+    print(
+        f"scale {scale}: {files} files of history, {cores} cores, load average {load[0]:.1f} -> {load[1]:.1f}"
+    )
+    print(f"| {'run':<42} | {'wall s':>8} | {'CPU s':>8} | {'peak MB':>8} | ratio")
+    print(f"|{'-' * 44}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 40}")
+    for run in runs:
+        figures = f"{run.wall_s:8.1f} | {run.cpu_s:8.1f} | {run.peak_mb:8.0f}"
+        print(f"| {run.name:<42} | {figures} | {ratios[run.name]}")
+
+
+if __name__ == "__main__":
+    main()
