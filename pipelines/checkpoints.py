@@ -4,7 +4,7 @@
 test can SIGKILL it exactly there (tests/test_crash_safety.py). Without the variable, a
 checkpoint does nothing. Points: `extract` (half the files read), `dlt-load` (a channel's rows
 extracted and normalised by dlt, not yet loaded), `ledger` (rows landed, ledger not yet written),
-`build` (dbt half-way through the models), `publish` (new copy written, not yet swapped in),
+`build` (dbt three nodes into the build), `publish` (new copy written, not yet swapped in),
 `swap` (previous copy kept, new copy not yet renamed over the published one).
 """
 

@@ -1,13 +1,17 @@
 """What the marts and the published copy were last made from, so that a refresh does only what is
-needed: no dbt build when neither the loaded files nor the dbt project changed since the last
-build that passed; an incremental build (staging reads only new raw rows, unit tests skipped)
-when only files were added; a full rebuild when the dbt project changed; no publish when the
-published copy already holds the current marts.
+needed (the cost of a night follows the new rows, not the history):
 
-The state lives in the warehouse (`raw_ledger.refresh_state`): `build-started` is written before
-every build, `build` once every model and test of one passed, `publish` after a publish, with the
-published file's identity (inode, size, time), so that a rollback or a copy someone put there by
-hand is replaced by the next refresh, as before.
+- no dbt build when no raw table received rows since the last build that passed and the dbt
+  project is unchanged;
+- an incremental build of what the new rows reach (`--select source:<table>+`; staging models
+  read only rows loaded since their last build) when only rows were added;
+- a full rebuild (`--full-refresh`) on the first build and whenever the dbt project changed;
+- no publish when the published copy already holds the marts of the last build that passed.
+
+The state lives in the warehouse (`raw_ledger.refresh_state`): `build-started` before every build
+(Dagster's too), `build` when one passed (with the time it started), `publish` after a publish
+(with the published file's identity: inode, size, time, so that a rollback or a copy someone put
+there by hand is replaced by the next refresh, as before).
 """
 
 from __future__ import annotations
@@ -27,11 +31,16 @@ STATE_TABLE = "raw_ledger.refresh_state"
 BUILD, BUILD_STARTED, PUBLISH = "build", "build-started", "publish"
 # What dbt reads besides the warehouse: everything under these, and the project file.
 _PROJECT_PARTS = ("models", "macros", "seeds", "tests", "snapshots", "analyses", "dbt_project.yml")
+_RAW_TABLES = (
+    "select table_schema, table_name from information_schema.tables "
+    "where table_schema like 'raw\\_%' escape '\\' and table_schema <> 'raw_ledger' "
+    "and table_name not like '\\_dlt%' escape '\\' order by all"
+)
 
 
 @dataclass(frozen=True)
 class Inputs:
-    """What a build is made from: the files loaded, and the dbt project's own files."""
+    """What a build is made from: the loaded files and dlt loads, and the dbt project's files."""
 
     files: str
     project: str
@@ -41,10 +50,20 @@ def current_inputs(settings: Settings) -> Inputs:
     with duckdb.connect(str(settings.warehouse)) as con:
         ensure_ledger(con)
         (files,) = con.execute(
-            f"select coalesce(md5(string_agg(sha256, ',' order by sha256)), '') "
+            f"select coalesce(string_agg(sha256, ',' order by sha256), '') "
             f"from (select distinct sha256 from {LEDGER_TABLE} where status = 'loaded')"
         ).fetchone()
-    return Inputs(files=files, project=project_fingerprint())
+        loads = [
+            con.execute(
+                f"select coalesce(string_agg(load_id, ',' order by load_id), '') from {schema}._dlt_loads"
+            ).fetchone()[0]
+            for (schema,) in con.execute(
+                "select distinct table_schema from information_schema.tables "
+                "where table_schema like 'raw\\_%' escape '\\' and table_name = '_dlt_loads' order by 1"
+            ).fetchall()
+        ]
+    digest = hashlib.sha256("\n".join([files, *loads]).encode()).hexdigest()
+    return Inputs(files=digest, project=project_fingerprint())
 
 
 def project_fingerprint(root: Path = DBT_PROJECT_DIR) -> str:
@@ -72,41 +91,45 @@ def plan_build(settings: Settings, inputs: Inputs) -> BuildPlan:
         why = "building every model from raw (dbt build --full-refresh: first build or dbt project changed)"
         return BuildPlan(False, ("--full-refresh",), why)
     changed = changed_raw_tables(settings, since=passed[1])
-    if not changed or (passed[0] == started[0] == inputs):
+    if not changed:
         return BuildPlan(
             True, (), "models are current (no new rows, dbt project unchanged): dbt build skipped"
         )
-    # Only what the new rows reach, and no unit tests: they check model code, not data, and they
-    # passed on this very code.
     selection = [f"source:{table}+" for table in changed]
     why = f"building what {len(changed)} raw table(s) with new rows reach (incremental dbt build)"
-    return BuildPlan(False, ("--exclude-resource-type", "unit_test", "--select", *selection), why)
+    return BuildPlan(False, ("--select", *selection), why)
 
 
 def changed_raw_tables(settings: Settings, since: str) -> list[str]:
-    """Raw tables with rows loaded after `since` (when the last build that passed started: a load
-    never runs during a build)."""
+    """Raw tables with rows loaded after `since`, when the last build that passed started (a load
+    never runs during a build): by `_ingested_at` for export rows, by dlt load for the others."""
+    since = since or "-infinity"  # a build recorded without its start time: everything
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-        since = since or "-infinity"  # a build recorded without its start time: everything
-        tables = con.execute(
-            "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_schema like 'raw\\_%' escape '\\' and table_schema <> 'raw_ledger' "
-            "and table_name not like '\\_dlt%' escape '\\' order by 1"
-        ).fetchall()
+        columns = set(
+            con.execute(
+                "select table_schema, table_name, column_name from information_schema.columns "
+                "where column_name in ('_ingested_at', '_dlt_load_id') "
+                "or (table_name = '_dlt_loads' and column_name = 'load_id')"
+            ).fetchall()
+        )
         return [
-            table
-            for (table,) in tables
-            if con.execute(f"select max(_ingested_at) > ?::timestamptz from {table}", [since]).fetchone()[0]
+            f"{schema}.{table}"
+            for schema, table in con.execute(_RAW_TABLES).fetchall()
+            if _has_rows_since(con, schema, table, columns, since)
         ]
 
 
-def mark_current(settings: Settings, inputs: Inputs) -> None:
-    """The models are current for these inputs (new files brought no rows): say so, keeping the
-    time the last build started."""
-    passed = last(settings, BUILD)
-    if passed and passed[0] != inputs:
-        record(settings, BUILD_STARTED, inputs)
-        record(settings, BUILD, inputs, passed[1])
+def _has_rows_since(con, schema: str, table: str, columns: set[tuple[str, str, str]], since: str) -> bool:
+    if (schema, table, "_ingested_at") in columns:
+        query = f"select max(_ingested_at) > ?::timestamptz from {schema}.{table}"
+    elif {(schema, table, "_dlt_load_id"), (schema, "_dlt_loads", "load_id")} <= columns:
+        query = (
+            f"select count(*) > 0 from {schema}.{table} where _dlt_load_id in "
+            f"(select load_id from {schema}._dlt_loads where inserted_at > ?::timestamptz)"
+        )
+    else:
+        return False  # written by socialkpi itself (forget's list of authors), never by a load
+    return bool(con.execute(query, [since]).fetchone()[0])
 
 
 def dagster_build_arguments(settings: Settings) -> tuple[str, ...]:
@@ -119,8 +142,22 @@ def dagster_build_arguments(settings: Settings) -> tuple[str, ...]:
     return ("--full-refresh",) if "--full-refresh" in plan.dbt_arguments else ()
 
 
+def publish_is_current(settings: Settings) -> bool:
+    """The published copy holds the marts of the last build that passed, and is the file that
+    publish wrote."""
+    passed, published = last(settings, BUILD), last(settings, PUBLISH)
+    return bool(passed and published and published == (passed[0], published_identity(settings)))
+
+
+def record_publish(settings: Settings) -> None:
+    passed = last(settings, BUILD)
+    if passed:
+        record(settings, PUBLISH, passed[0], published_identity(settings))
+
+
 def last(settings: Settings, step: str) -> tuple[Inputs, str] | None:
-    """The inputs the step last succeeded with, and (for publish) the file it produced."""
+    """The inputs the step last succeeded with, and what it noted (build: when it started;
+    publish: the file it produced)."""
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         exists = con.execute(
             "select count(*) from information_schema.tables "
@@ -129,12 +166,6 @@ def last(settings: Settings, step: str) -> tuple[Inputs, str] | None:
         query = f"select files, project, output from {STATE_TABLE} where step = ?"
         row = con.execute(query, [step]).fetchone() if exists[0] else None
     return (Inputs(row[0], row[1]), row[2]) if row else None
-
-
-def forget(settings: Settings, step: str) -> None:
-    with duckdb.connect(str(settings.warehouse)) as con:
-        _ensure(con)
-        con.execute(f"delete from {STATE_TABLE} where step = ?", [step])
 
 
 def record(settings: Settings, step: str, inputs: Inputs, output: str = "") -> None:

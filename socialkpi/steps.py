@@ -33,7 +33,7 @@ def build(settings: Settings, progress: Progress | None = None) -> None:
     (socialkpi/runstate.py)."""
     inputs = runstate.current_inputs(settings)
     plan = runstate.plan_build(settings, inputs)
-    _build(settings, inputs, plan.dbt_arguments if not plan.skip else (), progress)
+    _build(settings, inputs, () if plan.skip else plan.dbt_arguments, progress)
 
 
 def _build(
@@ -44,7 +44,9 @@ def _build(
     target = settings.warehouse.parent / "dbt_target"
     started_at = datetime.now(UTC).isoformat()
     runstate.record(settings, runstate.BUILD_STARTED, inputs)
-    run_dbt(settings, "build", *WITHOUT_UNIT_TESTS, *arguments, "--target-path", str(target), progress=progress)
+    run_dbt(
+        settings, "build", *WITHOUT_UNIT_TESTS, *arguments, "--target-path", str(target), progress=progress
+    )
     runstate.record(settings, runstate.BUILD, inputs, started_at)
 
 
@@ -65,15 +67,12 @@ def refresh(
     inputs = runstate.current_inputs(settings)
     plan = runstate.plan_build(settings, inputs)
     say(plan.why)
-    if plan.skip:
-        runstate.mark_current(settings, inputs)
-    else:
+    if not plan.skip:
         _build(settings, inputs, plan.dbt_arguments, progress)
-    published = runstate.last(settings, runstate.PUBLISH)
-    if published == (inputs, runstate.published_identity(settings)):
-        say("the published copy is current: publish skipped")
+    if runstate.publish_is_current(settings):
+        say("the published copy holds the current marts: publish skipped")
         return report, comments_report, runstate.published_result(settings)
     say("publishing the marts")
     result = publish(settings)
-    runstate.record(settings, runstate.PUBLISH, inputs, runstate.published_identity(settings))
+    runstate.record_publish(settings)
     return report, comments_report, result

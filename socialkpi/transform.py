@@ -29,7 +29,7 @@ def run_dbt(settings: Settings, command: str, *extra: str, progress: Callable[[s
     os.environ[WAREHOUSE_ENV] = str(settings.warehouse)
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     callbacks = [_progress_callback(progress)] if progress else []
-    callbacks.append(_checkpoint_half_way())
+    callbacks.append(_checkpoint_during_build())
     result = dbtRunner(callbacks=callbacks).invoke(dbt_args(command, "--quiet", *extra))
     _release_dbt_database()
     if not result.success:
@@ -49,15 +49,15 @@ def _release_dbt_database() -> None:
         DuckDBConnectionManager._ENV = None
 
 
-def _checkpoint_half_way():
-    """The `build` crash-test checkpoint, after ten nodes: some models rebuilt, others not."""
+def _checkpoint_during_build():
+    """The `build` crash-test checkpoint, after three nodes: some models rebuilt, others not."""
     finished = 0
 
     def on_event(event) -> None:
         nonlocal finished
         if event.info.name == "NodeFinished":
             finished += 1
-            if finished == 10:
+            if finished == 3:
                 checkpoints.reached("build")
 
     return on_event

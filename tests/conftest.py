@@ -97,12 +97,3 @@ def copy_samples(names: list[str], target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for name in names:
         shutil.copy(require_samples() / name, target / Path(name).name)
-
-
-@pytest.fixture(scope="session")
-def corpus_run(tmp_path_factory: pytest.TempPathFactory, demo_refresh: Settings):
-    """The bad-input corpus (tests/corpus.py) dropped into a copy of the demo's refreshed
-    warehouse and exports, then refreshed twice; shared by the corpus and schema-drift tests."""
-    from tests.corpus import run_corpus
-
-    return run_corpus(demo_refresh, tmp_path_factory.mktemp("corpus"), run_cli)

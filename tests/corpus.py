@@ -772,6 +772,12 @@ class GrowingFile:
         return self.rows
 
 
+def comparable(rows: list[tuple]) -> list[tuple]:
+    """Rows with floats rounded to 9 places: an average of doubles differs in its last bits with
+    the order DuckDB's threads add them up, from one build to the next."""
+    return [tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in rows]
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """What a warehouse holds: the ledger by path, a fingerprint of every loaded file's raw rows
@@ -792,12 +798,11 @@ def snapshot(warehouse: Path, accounts: set[str], columns: dict[str, list[str]] 
                 "qualify row_number() over (partition by relative_path order by last_seen_at desc) = 1"
             ).fetchall()
         }
-        tables = [
+        tables = [  # the raw tables export files land in
             f"{schema}.{name}"
             for schema, name in con.execute(
-                "select table_schema, table_name from information_schema.tables "
-                "where table_schema like 'raw\\_%' escape '\\' and table_schema <> 'raw_ledger' "
-                "and table_name not like '\\_dlt%' escape '\\'"
+                "select table_schema, table_name from information_schema.columns "
+                "where table_schema like 'raw\\_%' escape '\\' and column_name = '_file_sha256'"
             ).fetchall()
         ]
         columns = columns or {
@@ -814,10 +819,12 @@ def snapshot(warehouse: Path, accounts: set[str], columns: dict[str, list[str]] 
             "select table_name from information_schema.columns "
             "where table_schema = 'marts' and column_name = 'account' order by 1"
         ).fetchall():
-            marts[mart] = con.execute(
-                f"select * from marts.{mart} where account in (select unnest(?)) order by all",
-                [sorted(accounts)],
-            ).fetchall()
+            marts[mart] = comparable(
+                con.execute(
+                    f"select * from marts.{mart} where account in (select unnest(?)) order by all",
+                    [sorted(accounts)],
+                ).fetchall()
+            )
     return Snapshot(ledger, raw, columns, marts)
 
 

@@ -1,6 +1,9 @@
 """The bad-input corpus (tests/corpus.py): every case lands in the ledger with the status and
 reason it deserves, the rest of the folder still loads, nothing loaded before changes, and the
-user never sees a traceback."""
+user never sees a traceback. Then schema drift (DESIGN.md §8, the corpus's drift cases): a
+platform adds a column, renames one we alias, drops a required one, writes a value of a new type.
+
+One module: its session fixture (one corpus run) is built once per test worker."""
 
 from __future__ import annotations
 
@@ -10,9 +13,18 @@ import duckdb
 import pytest
 
 from pipelines.errors import LOADED
-from tests.corpus import BIG_FILE, BIG_FILE_MB, GROWING_FILE, cases
+from socialkpi.settings import Settings
+from tests.conftest import run_cli
+from tests.corpus import BIG_FILE, BIG_FILE_MB, DRIFT_FILE, GROWING_FILE, CorpusRun, cases, run_corpus
 
 CASES = cases()
+
+
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory: pytest.TempPathFactory, demo_refresh: Settings) -> CorpusRun:
+    """The corpus dropped into a copy of the demo's refreshed warehouse and exports, then
+    refreshed twice."""
+    return run_corpus(demo_refresh, tmp_path_factory.mktemp("corpus"), run_cli)
 
 
 def test_the_corpus_has_at_least_thirty_cases_each_generated_by_code():
@@ -123,3 +135,58 @@ def test_two_downloads_of_one_window_are_two_snapshots_and_the_marts_keep_one_ro
     assert snapshots == (2, 40)
     assert posts == (20, 20)
     assert sources == (1,), "every post takes its numbers from the same one of the two downloads"
+
+
+# ---------------------------------------------------------------------------- schema drift
+
+
+def _posts(con: duckdb.DuckDBPyConnection, account: str) -> list[tuple]:
+    """The account's twitter_posts rows without what names the post (ids, URLs, the account)."""
+    return con.execute(
+        "select * exclude (account, post_id, post_url) from marts.twitter_posts where account = ? "
+        "order by text",
+        [account],
+    ).fetchall()
+
+
+def test_an_added_column_is_kept_in_raw_and_changes_no_mart(corpus_run):
+    with duckdb.connect(str(corpus_run.settings.warehouse), read_only=True) as con:
+        kept = con.execute(
+            "select _account, count(*), min(extra_poll_votes) from raw_twitter.tweets "
+            "where _account in ('drift_plain', 'drift_added') group by 1 order by 1"
+        ).fetchall()
+        plain, added = _posts(con, "drift_plain"), _posts(con, "drift_added")
+        mart_columns = con.execute("select * from marts.twitter_posts limit 0").description
+    assert kept == [("drift_added", 5, "12"), ("drift_plain", 5, None)]
+    assert len(plain) == 5
+    assert added == plain
+    assert "extra_poll_votes" not in {column[0] for column in mart_columns}
+
+
+def test_a_renamed_column_we_alias_still_loads_into_the_same_marts(corpus_run):
+    status, reason, rows, _sha = corpus_run.after_first.ledger[f"corpus/drift_renamed/{DRIFT_FILE}"]
+    assert (status, reason, rows) == ("loaded", None, 5)
+    with duckdb.connect(str(corpus_run.settings.warehouse), read_only=True) as con:
+        assert _posts(con, "drift_renamed") == _posts(con, "drift_plain")
+
+
+def test_a_dropped_required_column_quarantines_the_file_naming_the_column(corpus_run):
+    status, reason, _rows, _sha = corpus_run.after_first.ledger[f"corpus/drift_dropped/{DRIFT_FILE}"]
+    assert status == "quarantined"
+    assert "impressions" in reason and "missing" in reason
+    with duckdb.connect(str(corpus_run.settings.warehouse), read_only=True) as con:
+        (landed,) = con.execute(
+            "select count(*) from raw_twitter.tweets where _account = 'drift_dropped'"
+        ).fetchone()
+    assert landed == 0
+
+
+def test_a_value_of_a_new_type_is_refused_and_never_poisons_the_next_run(corpus_run):
+    status, reason, _rows, _sha = corpus_run.after_first.ledger[f"corpus/drift_new_type/{DRIFT_FILE}"]
+    assert status == "quarantined"
+    assert "column likes: 'true' is not a number" in reason
+    # Nor do the numbers that parse but no column can hold (negative, beyond BIGINT): the next
+    # run builds, tests and publishes.
+    assert corpus_run.second.returncode == 0, corpus_run.second.stderr
+    assert "published" in corpus_run.second.stdout
+    assert corpus_run.after_second.ledger[f"corpus/drift_new_type/{DRIFT_FILE}"][:2] == (status, reason)
