@@ -75,8 +75,11 @@ def measure(name: str, command: list[str]) -> Measured:
 
 
 def refresh(exports: Path, warehouse: Path, name: str) -> Measured:
+    """One `socialkpi refresh`; what it said is kept beside the warehouse (`<run>.log`)."""
     command = [SOCIALKPI, "refresh", "--exports", str(exports), "--warehouse", str(warehouse)]
     result = measure(name, command)
+    log = warehouse.parent / f"{name.split(' (')[0].replace(' ', '_').replace(',', '')}.log"
+    log.write_text(result.output)
     if result.returncode != 0:
         raise SystemExit(f"{name} failed ({result.returncode}):\n{result.output[-3000:]}")
     return result

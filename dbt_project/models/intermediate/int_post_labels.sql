@@ -2,6 +2,9 @@
 -- seeds/label_rules.csv (and of seeds/collaborators.csv, as mention rules of the dimension
 -- collaboration) that matches the post. Ties go to the label first in alphabetical order, so
 -- a build is deterministic. Editing the seeds and rebuilding re-labels every past post.
+-- A table, not a view: two marts and a test read it (the regex rules run once per build).
+{{ config(materialized='table') }}
+
 with
 
 posts as (

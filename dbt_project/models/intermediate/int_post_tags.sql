@@ -1,5 +1,8 @@
 -- One row per channel, post, tag kind and tag: every hashtag and mention of a post, folded
 -- (so #CERNfacts and #𝐂𝐄𝐑𝐍𝐟𝐚𝐜𝐭𝐬 are one tag), each counted once per post.
+-- A table, not a view: two marts and a test read it.
+{{ config(materialized='table') }}
+
 with
 
 posts as (
