@@ -8,6 +8,7 @@ filesystem source, so its credentials come from dlt's usual config and secrets.
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import urllib.parse
@@ -114,19 +115,24 @@ def _local_file(full_path: str, relative_path: str, info: os.stat_result) -> Lis
         size_bytes=info.st_size,
         modified_at=_mtime(info),
     )
+    return Listed(
+        file,
+        functools.partial(_read_bytes, full_path),
+        stat_again=functools.partial(_size_and_time, full_path, file.modified_at),
+    )
 
-    def read() -> bytes:
-        with open(full_path, "rb") as handle:
-            return handle.read()
 
-    def stat_again() -> tuple[int, datetime] | None:
-        try:
-            now = os.stat(full_path)
-        except OSError:
-            return (-1, file.modified_at)  # gone while it was read: changed
-        return (now.st_size, _mtime(now))
+def _read_bytes(full_path: str) -> bytes:
+    with open(full_path, "rb") as handle:
+        return handle.read()
 
-    return Listed(file, read, stat_again=stat_again)
+
+def _size_and_time(full_path: str, listed_time: datetime) -> tuple[int, datetime]:
+    try:
+        now = os.stat(full_path)
+    except OSError:
+        return (-1, listed_time)  # gone while it was read: changed
+    return (now.st_size, _mtime(now))
 
 
 def _unreadable(entry: os.DirEntry, relative_path: str, reason: str) -> Listed:

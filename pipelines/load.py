@@ -8,7 +8,6 @@ the next run before it loads anything (pipelines/recovery.py), so every file lan
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,11 +19,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines import checkpoints, ledger
-from pipelines.errors import DUPLICATE, LOADED, QUARANTINED, UNRECOGNISED, UnreadableExport
+from pipelines.errors import DUPLICATE, LOADED
 from pipelines.exports import Listed, list_exports
 from pipelines.formats import ALL_FORMATS
 from pipelines.ledger import LedgerEntry
-from pipelines.reader import ExportFile, ParsedExport, lineage_types, read_export, table_columns
+from pipelines.reader import ExportFile, ParsedExport, lineage_types, table_columns
+from pipelines.reading import FileRead, read_files
 from pipelines.recognise import short_cell
 from pipelines.recovery import Recovery, landing_done, mark_landing, recover
 
@@ -77,12 +77,13 @@ def load_exports(
         run = _Run(seen=ledger.read_ledger(con), now=datetime.now(UTC))
     run.report.recovery = recovery
     listing = list(list_exports(exports))
-    for index, listed in enumerate(listing, start=1):
+    to_read = [listed for listed in listing if not run.known(listed)]
+    for index, (listed, read) in enumerate(read_files(to_read, run.now, set(run.seen.loaded_by_sha)), 1):
         if index % 100 == 0:
-            say(f"looked at {index} files")
-        if index == len(listing) // 2:
+            say(f"read {index} of {len(to_read)} new or changed files")
+        if index == len(to_read) // 2:
             checkpoints.reached("extract")
-        run.look_at(listed)
+        run.record_read(listed.file, read)
         if run.parsed_bytes >= BATCH_BYTES:
             run.flush(warehouse, pipelines_dir, say)
     say(f"looked at {len(run.report.entries)} files")
@@ -129,21 +130,24 @@ class _Run:
         self.recorded = len(self.report.entries)
         landing_done(pipelines_dir)
 
-    def look_at(self, listed: Listed) -> None:
+    def known(self, listed: Listed) -> bool:
+        """True for a file at the same place, with the same size and time, as one that loaded:
+        not even read again."""
         file = listed.file
         known = self.seen.unchanged(file.url, file.size_bytes, file.modified_at)
-        if known:  # same place, size and time as a file that loaded: not even read again
+        if known:
             known.last_seen_at = self.now
             self.report.unchanged += 1
             self.report.entries.append(known)
-            return
-        data, problem = _read_listed(listed)
-        sha256 = hashlib.sha256(data).hexdigest()
-        entry = _new_entry(file, sha256, self.seen.first_seen(file.url, sha256, self.now), self.now)
-        earlier = self.seen.loaded_by_sha.get(sha256)
-        original = earlier.relative_path if earlier else self.loaded_this_run.get(sha256)
-        if problem:
-            entry.status, entry.reason = problem
+        return known is not None
+
+    def record_read(self, file: ExportFile, read: FileRead) -> None:
+        """Decide what becomes of a file that was read: refused, a duplicate, or loaded."""
+        entry = _new_entry(file, read.sha256, self.seen.first_seen(file.url, read.sha256, self.now), self.now)
+        earlier = self.seen.loaded_by_sha.get(read.sha256)
+        original = earlier.relative_path if earlier else self.loaded_this_run.get(read.sha256)
+        if read.problem or (read.refusal and not original):
+            entry.status, entry.reason = read.problem or read.refusal
             self._refused(entry)
         elif original and original != file.relative_path:
             entry.status, entry.reason = DUPLICATE, f"same content as {original}, loaded once"
@@ -153,42 +157,14 @@ class _Run:
             _describe_as(entry, earlier)
             entry.status, entry.reason = LOADED, "already loaded"
         else:
-            self._read(entry, data, file)
-        self.report.entries.append(entry)
-
-    def _read(self, entry: LedgerEntry, data: bytes, file: ExportFile) -> None:
-        self.parsed_bytes += _read_into(entry, data, file, self.parsed_by_channel, self.now)
-        if entry.status == LOADED:
+            self.parsed_bytes += _describe(entry, read.parts, self.parsed_by_channel)
             self.loaded_this_run[entry.sha256] = file.relative_path
             self.report.loaded_now.append(entry)
-        else:
-            self._refused(entry)
+        self.report.entries.append(entry)
 
     def _refused(self, entry: LedgerEntry) -> None:
         if not self.seen.same_refusal(entry):
             self.report.newly_refused.append(entry)
-
-
-STILL_BEING_WRITTEN = (
-    "the file changed while it was read (still being written or copied in?); it is read again on the next run"
-)
-
-
-def _read_listed(listed: Listed) -> tuple[bytes, tuple[str, str] | None]:
-    """The file's bytes, or why they cannot be loaded as they are: the entry is no file (a link
-    to nothing), it cannot be read, or it changed while it was read (a download or copy still in
-    progress, so the bytes may be cut short)."""
-    if listed.unreadable:
-        return b"", (UNRECOGNISED, listed.unreadable)
-    try:
-        data = listed.read()
-    except FileNotFoundError:
-        return b"", (QUARANTINED, STILL_BEING_WRITTEN)
-    except OSError as error:
-        return b"", (UNRECOGNISED, f"the file cannot be read ({error.strerror or error}); not read")
-    if listed.changed_while_read(data):
-        return data, (QUARANTINED, STILL_BEING_WRITTEN)
-    return data, None
 
 
 def _describe_as(entry: LedgerEntry, earlier: LedgerEntry | None) -> None:
@@ -221,20 +197,11 @@ def _new_entry(file: ExportFile, sha256: str, first_seen: datetime, now: datetim
     )
 
 
-def _read_into(
-    entry: LedgerEntry,
-    data: bytes,
-    file: ExportFile,
-    parsed_by_channel: dict[str, list[ParsedExport]],
-    now: datetime,
+def _describe(
+    entry: LedgerEntry, parts: tuple[ParsedExport, ...], parsed_by_channel: dict[str, list[ParsedExport]]
 ) -> int:
-    """Parse the file into `parsed_by_channel` and describe it in its ledger entry; return the
+    """Describe a parsed file in its ledger entry and queue its tables for landing; return the
     bytes of Arrow data it added."""
-    try:
-        parts = read_export(data, file, entry.sha256, now)
-    except UnreadableExport as refusal:
-        entry.status, entry.reason = refusal.status, refusal.reason
-        return 0
     first = parts[0].provenance
     entry.channel = _joined(p.format.channel for p in parts)
     entry.kind = _joined(p.format.name for p in parts)
