@@ -24,7 +24,8 @@ from pathlib import Path
 import duckdb
 
 from pipelines.ledger import LEDGER_TABLE, ensure_ledger
-from socialkpi.publish import PublishResult, open_published
+from socialkpi.access import CATALOG, open_published
+from socialkpi.publish import PublishResult
 from socialkpi.settings import DBT_PROJECT_DIR, Settings
 
 STATE_TABLE = "raw_ledger.refresh_state"
@@ -201,7 +202,8 @@ def published_result(settings: Settings) -> PublishResult:
             name
             for (name,) in con.execute(
                 "select table_name from duckdb_tables() "
-                "where database_name = 'socialkpi' and schema_name = 'marts' order by 1"
+                "where database_name = ? and schema_name = 'marts' order by 1",
+                [CATALOG],
             ).fetchall()
         ]
         rows = {name: con.execute(f"select count(*) from {name}").fetchone()[0] for name in marts}

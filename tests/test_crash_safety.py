@@ -206,5 +206,5 @@ def test_a_killed_build_is_built_again_and_a_killed_publish_is_published_again(c
     assert "incremental dbt build" in chain.after("build")
     assert "dbt build skipped" in chain.after("publish"), "the build had passed: only the publish is redone"
     assert "publishing the marts" in chain.after("swap")
-    leftovers = list(chain.settings.published_dir.glob(".marts.*"))
+    leftovers = list(chain.settings.published_dir.glob(".building.*"))
     assert leftovers == []
