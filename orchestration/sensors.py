@@ -44,7 +44,7 @@ def decode_cursor(cursor: str | None) -> set[bytes]:
 def new_exports_result(location: str, cursor: str | None, now: datetime) -> dg.SensorResult:
     """One run request when settled files are new or changed since the cursor, none otherwise."""
     try:
-        files = [file for file, _item in list_exports(location)]
+        files = [listed.file for listed in list_exports(location)]
     except ExportsFolderMissing as missing:
         return dg.SensorResult(skip_reason=str(missing))
     settled = {fingerprint(f): f for f in files if now - f.modified_at >= SETTLE}
