@@ -21,3 +21,23 @@
         {{ relation }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- For an incremental model built from a table (not from raw): leave out the rows `this` already
+    holds unchanged (same `keys`, and the same `compared` values), so a build redoes only the
+    new or changed ones. -#}
+{% macro where_new_or_changed(alias, keys, compared) -%}
+    {%- if this is not none and is_incremental() %}
+        where not exists (
+            select 1
+            from {{ this }} as done
+            where
+                {%- for key in keys %}
+                done.{{ key }} = {{ alias }}.{{ key }} and
+                {%- endfor %}
+                {%- for column in compared %}
+                done.{{ column }} is not distinct from {{ alias }}.{{ column }}
+                {{- " and" if not loop.last }}
+                {%- endfor %}
+        )
+    {%- endif %}
+{%- endmacro %}
