@@ -241,8 +241,8 @@ def _all_blank(column: pa.ChunkedArray) -> bool:
 def _validate(table: pa.Table, recognition: Recognition) -> None:
     fmt = recognition.format
     present = set(table.column_names)
-    counts = set(fmt.columns_of_kind(COUNT))
-    numbers = [n for n in table.column_names if n in fmt.columns_of_kind(COUNT, RATE, PERCENT)]
+    counts, numeric = set(fmt.columns_of_kind(COUNT)), set(fmt.columns_of_kind(COUNT, RATE, PERCENT))
+    numbers = [n for n in table.column_names if n in numeric]
     unsigned = [n for n in numbers if n in counts and not _is_net_change(n)]
     signed = [n for n in numbers if n not in unsigned]
     for names, bounded in ((unsigned, _BOUNDED_UNSIGNED), (signed, _BOUNDED_SIGNED)):
@@ -258,17 +258,30 @@ def _check_pattern(
     table: pa.Table, names: list[str], fmt: ExportFormat, pattern: str, problem: Callable[[str], str]
 ) -> None:
     """Every cell of the columns `names` is a null token or matches `pattern`. The columns are
-    tested as one array (one regex pass per file, not one per column: a load reads thousands of
-    files); a failure names its own row and column."""
+    tested as one array (a load reads thousands of files), and most cells are plain counts: those
+    are passed by one vectorised test (ASCII digits, at most 15 of them, which every number
+    pattern accepts), and only the distinct other values go through the regex. A failure names its
+    own row and column."""
     if not names or not table.num_rows:
         return
     cells = pa.chunked_array([chunk for name in names for chunk in table[name].chunks], pa.string())
-    bad_index = pc.index(
-        pc.match_substring_regex(cells, _or_null_token(pattern, fmt.null_tokens)), False
-    ).as_py()
-    if bad_index >= 0:
+    plain = pc.and_(pc.ascii_is_decimal(cells), pc.less_equal(pc.utf8_length(cells), 15))
+    if pc.all(plain).as_py():
+        return
+    accepted = _accepting(pattern, fmt.null_tokens)
+    others = pc.unique(pc.filter(cells, pc.invert(plain))).to_pylist()
+    bad = [value for value in others if not accepted.match(value)]
+    if bad:
+        bad_index = pc.index(pc.is_in(cells, value_set=pa.array(bad, pa.string())), True).as_py()
         name, row = names[bad_index // table.num_rows], bad_index % table.num_rows
         _refuse(table[name], row, name, problem(table[name][row].as_py()))
+
+
+@functools.cache
+def _accepting(pattern: str, null_tokens: frozenset[str]) -> re.Pattern[str]:
+    """The pattern or a null token, with RE2's meaning of the classes (ASCII `\\d` and `\\s`), as
+    pyarrow's regex functions would read it."""
+    return re.compile(_or_null_token(pattern, null_tokens), re.ASCII)
 
 
 @functools.cache
@@ -286,14 +299,17 @@ def _is_net_change(name: str) -> bool:
 def _check_exponents(table: pa.Table, names: list[str]) -> None:
     """The bounded patterns refuse negative counts (a mart's test would fail on every run until
     someone deleted raw rows by hand) and more than 15 digits before the point (staging casts
-    counts to BIGINT); a large exponent ("1e30") is caught here, in Python: exponents are rare."""
-    for name in names:
-        has_e = pc.match_substring(table[name], "e", ignore_case=True)
-        if not pc.any(has_e).as_py():
-            continue
-        for value in pc.unique(pc.filter(table[name], has_e)).to_pylist():
-            if _EXPONENT.match(value) and abs(float(value)) >= 1e15:
-                _refuse(table[name], pc.index(table[name], value).as_py(), name, _TOO_LARGE)
+    counts to BIGINT); a large exponent ("1e30") is caught here, in Python: exponents are rare,
+    and plain digits (most cells) have none."""
+    if not names or not table.num_rows:
+        return
+    cells = pa.chunked_array([chunk for name in names for chunk in table[name].chunks], pa.string())
+    others = pc.filter(cells, pc.invert(pc.ascii_is_decimal(cells)))
+    for value in pc.unique(others).to_pylist():
+        if _EXPONENT.match(value) and abs(float(value)) >= 1e15:
+            index = pc.index(cells, value).as_py()
+            name, row = names[index // table.num_rows], index % table.num_rows
+            _refuse(table[name], row, name, _TOO_LARGE)
 
 
 _EXPONENT = re.compile(r"^\s*-?\d+(\.\d+)?[eE][-+]?\d+\s*$")
@@ -340,20 +356,24 @@ def _refuse(column: pa.ChunkedArray, index: int, name: str, problem: str) -> Non
 def table_columns(fmt: ExportFormat) -> tuple[str, ...]:
     """Every canonical column of the raw table `fmt` lands in, across all shapes landing there,
     so the raw table has the same columns whichever generation arrived first."""
+    return _raw_table_columns(fmt.channel, fmt.table)
+
+
+@functools.cache  # asked for every file read
+def _raw_table_columns(channel: str, table: str) -> tuple[str, ...]:
     names: dict[str, None] = {}
     for other in ALL_FORMATS:
-        if (other.channel, other.table) == (fmt.channel, fmt.table):
+        if (other.channel, other.table) == (channel, table):
             names.update(dict.fromkeys(c.canonical for c in other.columns))
     return tuple(names)
 
 
 def _conform(table: pa.Table, fmt: ExportFormat) -> pa.Table:
     declared = table_columns(fmt)
-    for name in declared:
-        if name not in table.column_names:
-            table = table.append_column(name, pa.nulls(table.num_rows, pa.string()))
+    present = set(table.column_names)
     extras = [n for n in table.column_names if n not in declared]
-    return table.select([*declared, *extras])
+    columns = [table[n] if n in present else pa.nulls(table.num_rows, pa.string()) for n in declared]
+    return pa.table([*columns, *(table[n] for n in extras)], names=[*declared, *extras])
 
 
 def _with_lineage(
@@ -375,15 +395,15 @@ def _with_lineage(
         "_language": provenance.language,
         "_ingested_at": ingested_at,
     }
+    arrays = []
     for name, value in values.items():
         if name == "_row_number":
-            array = pa.array(range(1, rows + 1), pa.int64())
+            arrays.append(pa.array(range(1, rows + 1), pa.int64()))
         elif name == "_account" and fmt.account_column:
-            array = _row_accounts(table[fmt.account_column], provenance.account)
+            arrays.append(_row_accounts(table[fmt.account_column], provenance.account))
         else:
-            array = pa.array([value] * rows, _LINEAGE_TYPES[name])
-        table = table.append_column(name, array)
-    return table
+            arrays.append(pa.repeat(pa.scalar(value, _LINEAGE_TYPES[name]), rows))
+    return pa.table([*table.columns, *arrays], names=[*table.column_names, *values])
 
 
 def _row_accounts(names: pa.ChunkedArray, fallback: str | None) -> pa.Array:

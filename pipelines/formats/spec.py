@@ -104,6 +104,8 @@ class ExportFormat:
     _alias_index: dict[str, tuple[str, frozenset[str]]] = field(
         default=None, init=False, repr=False, compare=False
     )
+    # kind -> canonical names of that kind, in declaration order (asked for every file read)
+    _kind_index: dict[str, tuple[str, ...]] = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # normalised spelling -> (canonical name, languages that spell it this way)
@@ -118,6 +120,10 @@ class ExportFormat:
                     languages_of.setdefault(key, set()).add(language)
         index = {k: (canonical_of[k], frozenset(v)) for k, v in languages_of.items()}
         object.__setattr__(self, "_alias_index", index)
+        kinds: dict[str, list[str]] = {}
+        for column in self.columns:
+            kinds.setdefault(column.kind, []).append(column.canonical)
+        object.__setattr__(self, "_kind_index", {k: tuple(v) for k, v in kinds.items()})
         unknown = self.identify - {c.canonical for c in self.columns}
         if unknown:
             raise ValueError(f"{self.name}: identify names undeclared columns {sorted(unknown)}")
@@ -156,7 +162,7 @@ class ExportFormat:
         return tuple(c.canonical for c in self.columns if c.required)
 
     def columns_of_kind(self, *kinds: str) -> tuple[str, ...]:
-        return tuple(c.canonical for c in self.columns if c.kind in kinds)
+        return tuple(name for kind, names in self._kind_index.items() if kind in kinds for name in names)
 
     @property
     def raw_schema(self) -> str:
