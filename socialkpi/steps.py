@@ -12,7 +12,7 @@ from socialkpi import comments, runstate
 from socialkpi.publish import PublishResult, publish
 from socialkpi.reconcile import reconcile
 from socialkpi.settings import Settings
-from socialkpi.transform import WITHOUT_UNIT_TESTS, run_dbt
+from socialkpi.transform import PARTIAL_PARSE, WITHOUT_UNIT_TESTS, dbt_target, parsed_meanwhile, run_dbt
 
 Progress = Callable[[str], None]
 
@@ -39,9 +39,7 @@ def build(settings: Settings, progress: Progress | None = None) -> None:
 def _build(
     settings: Settings, inputs: runstate.Inputs, arguments: tuple[str, ...], progress: Progress | None
 ) -> None:
-    """dbt's artifacts, and its partial parse, which a different warehouse path invalidates, live
-    beside each warehouse."""
-    target = settings.warehouse.parent / "dbt_target"
+    target = dbt_target(settings)
     started_at = datetime.now(UTC).isoformat()
     runstate.record(settings, runstate.BUILD_STARTED, inputs)
     run_dbt(
@@ -61,9 +59,10 @@ def refresh(
     """The nightly job: load what is new, build and test everything, publish only if all passed.
     Steps whose inputs did not change since they last succeeded are skipped (socialkpi/runstate.py)."""
     say = progress or (lambda _message: None)
-    report = load(settings, progress)
-    comments_report = load_comments(settings, progress)
-    say(f"reconciled {reconcile(settings)} loaded files with raw")
+    with parsed_meanwhile(settings, not (dbt_target(settings) / PARTIAL_PARSE).exists()):
+        report = load(settings, progress)
+        comments_report = load_comments(settings, progress)
+        say(f"reconciled {reconcile(settings)} loaded files with raw")
     inputs = runstate.current_inputs(settings)
     plan = runstate.plan_build(settings, inputs)
     say(plan.why)
