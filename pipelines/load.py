@@ -8,8 +8,9 @@ the next run before it loads anything (pipelines/recovery.py), so every file lan
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -123,6 +124,9 @@ class _Run:
             self.report.rows_by_table.update(_land(channel, parsed, warehouse, pipelines_dir, say))
         self.parsed_by_channel.clear()
         self.parsed_bytes = 0
+        # dlt's run objects hold the landed tables in reference cycles, which Python frees only
+        # at its rare full collections: without this, every batch stayed in memory until one ran.
+        gc.collect()
         checkpoints.reached("ledger")
         with duckdb.connect(str(warehouse)) as con:
             ensure_raw_tables(con)
@@ -235,7 +239,9 @@ def _land(
     rows = Counter({f"raw_{channel}.{t}": sum(x.num_rows for x in ts) for t, ts in by_table.items()})
     resources = [
         dlt.resource(
-            [pa.concat_tables(tables, promote_options="default")],
+            # A generator, not a list: dlt keeps its resources after the run (in the pipeline's
+            # trace), and a list would keep every batch's rows in memory until the load ends.
+            _concatenated(by_table, table),
             name=table,
             # Files are loaded once each (the ledger sees to that), so appending is exact;
             # "latest snapshot wins" is a modelling decision and lives in dbt.
@@ -256,6 +262,10 @@ def _land(
     checkpoints.reached("dlt-load")
     pipeline.load().raise_on_failed_jobs()
     return rows
+
+
+def _concatenated(by_table: dict[str, list[pa.Table]], table: str) -> Iterator[pa.Table]:
+    yield pa.concat_tables(by_table.pop(table), promote_options="default")
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
