@@ -23,10 +23,23 @@ def raw_tables() -> list[str]:
 def mismatches(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int]]:
     """(file, rows the ledger reports, rows in raw) for every loaded file where they differ."""
     # Rows are counted once per (file hash, member or sheet, row number): a crashed run that
-    # landed a file twice still holds each row of it once after staging deduplicates.
-    landed = " union all ".join(
-        f"select distinct _file_sha256, _source_file, _row_number from {table}" for table in raw_tables()
-    )
+    # landed a file twice still holds each row of it once after staging deduplicates. Counting
+    # distinct rows of all history holds all of it in a hash table (1.6 GB at the agency scale),
+    # so rows are counted plainly first, and distinctly only for the files whose count is off.
+    suspects = _differing(con, "_file_sha256")
+    if not suspects:
+        return []
+    recounted = _differing(con, "distinct _file_sha256, _source_file, _row_number", [s[3] for s in suspects])
+    return [(file, read, raw) for file, read, raw, _sha in recounted]
+
+
+def _differing(
+    con: duckdb.DuckDBPyConnection, rows: str, only: list[str] | None = None
+) -> list[tuple[str, int, int, str]]:
+    """(file, rows read, rows in raw, hash) of the loaded files (of `only`, when given) whose
+    ledger count differs from the number of `rows` selected from raw."""
+    where = "where _file_sha256 in (select unnest($only))" if only is not None else ""
+    landed = " union all ".join(f"select {rows} from {table} {where}" for table in raw_tables())
     return con.execute(
         f"""
         with raw_rows as (
@@ -38,11 +51,14 @@ def mismatches(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int]]:
             where status = 'loaded' and row_count is not null
             group by sha256
         )
-        select ledger.file, ledger.rows_read, coalesce(raw_rows.rows_in_raw, 0)
+        select ledger.file, ledger.rows_read, coalesce(raw_rows.rows_in_raw, 0), ledger.sha256
         from ledger left join raw_rows using (sha256)
-        where ledger.rows_read <> coalesce(raw_rows.rows_in_raw, 0)
+        where
+            ledger.rows_read <> coalesce(raw_rows.rows_in_raw, 0)
+            {"and ledger.sha256 in (select unnest($only))" if only is not None else ""}
         order by ledger.file
-        """
+        """,
+        {"only": only} if only is not None else {},
     ).fetchall()
 
 
