@@ -24,6 +24,7 @@ from pipelines.errors import DUPLICATE, LOADED
 from pipelines.exports import Listed, list_exports
 from pipelines.formats import ALL_FORMATS
 from pipelines.ledger import LedgerEntry
+from pipelines.memory import duckdb_memory_limit
 from pipelines.reader import ExportFile, ParsedExport, lineage_types, table_columns
 from pipelines.reading import FileRead, read_files
 from pipelines.recognise import short_cell
@@ -232,6 +233,7 @@ def _land(
     """One dlt run per channel into dataset `raw_<channel>`, one resource per raw table, each fed
     whole Arrow tables (the row-by-row path is 25x slower, DESIGN.md §9)."""
     import dlt  # ~1.5 s to import: a refresh with nothing new never needs it
+    from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
     by_table: dict[str, list[pa.Table]] = defaultdict(list)
     for p in parsed:
@@ -251,7 +253,9 @@ def _land(
     ]
     pipeline = dlt.pipeline(
         pipeline_name=f"socialkpi_{channel}",
-        destination=dlt.destinations.duckdb(str(warehouse)),
+        destination=dlt.destinations.duckdb(
+            DuckDbCredentials(str(warehouse), global_config={"memory_limit": duckdb_memory_limit()})
+        ),
         dataset_name=f"raw_{channel}",
         pipelines_dir=str(pipelines_dir),
     )

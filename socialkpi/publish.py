@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import checkpoints
+from pipelines.memory import duckdb_memory_limit
 from socialkpi.settings import Settings
 from socialkpi.swap import remove_tree, swap_back, swap_folder, swap_folder_back, swap_in
 
@@ -87,6 +88,7 @@ def _copy_marts(warehouse: Path, building: Path) -> dict[str, int]:
     # Same connection settings as dbt's (read-write): DuckDB refuses a second connection to a file
     # with a different configuration in the same process.
     with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"set memory_limit = {sql_string(duckdb_memory_limit())}")
         marts = [
             name
             for (name,) in con.execute(

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipelines import checkpoints
+from pipelines.memory import MEMORY_LIMIT_ENV, duckdb_memory_limit
 from socialkpi.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV, Settings
 
 # Unit tests pin the SQL's logic on hand-computed rows, not the data: they run with the test suite
@@ -45,6 +46,7 @@ def parsed_meanwhile(settings: Settings, needed: bool) -> Iterator[None]:
         yield
         return
     os.environ[WAREHOUSE_ENV] = str(settings.warehouse)
+    os.environ[MEMORY_LIMIT_ENV] = duckdb_memory_limit()
     target = dbt_target(settings)
     target.mkdir(parents=True, exist_ok=True)
     command = [
@@ -75,6 +77,7 @@ def run_dbt(settings: Settings, command: str, *extra: str, progress: Callable[[s
     from dbt.cli.main import dbtRunner  # dbt's import costs ~2 s: only when a build runs
 
     os.environ[WAREHOUSE_ENV] = str(settings.warehouse)
+    os.environ[MEMORY_LIMIT_ENV] = duckdb_memory_limit()
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     callbacks = [_progress_callback(progress)] if progress else []
     callbacks.append(_checkpoint_during_build())
