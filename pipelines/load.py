@@ -210,7 +210,7 @@ def _describe(
     first = parts[0].provenance
     entry.channel = _joined(p.format.channel for p in parts)
     entry.kind = _joined(p.format.name for p in parts)
-    entry.account = _joined(a for p in parts for a in pc.unique(p.table["_account"]).to_pylist() if a)
+    entry.account = _joined(a for p in parts for a in _accounts(p) if a)
     entry.snapshot_date, entry.language = first.snapshot_date, first.language
     entry.row_count = sum(p.table.num_rows for p in parts)
     unknown = [h for p in parts for h in p.unknown_headers]
@@ -221,6 +221,13 @@ def _describe(
     for part in parts:
         parsed_by_channel[part.format.channel].append(part)
     return sum(part.table.nbytes for part in parts)
+
+
+def _accounts(part: ParsedExport) -> list[str | None]:
+    """The accounts a part's rows belong to: the file's own, unless its rows name theirs."""
+    if not part.format.account_column:
+        return [part.provenance.account]
+    return pc.unique(part.table["_account"]).to_pylist()
 
 
 def _joined(values) -> str:

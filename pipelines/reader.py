@@ -215,7 +215,9 @@ def _parse_rows(text: str, layout: CsvLayout, recognition: Recognition) -> pa.Ta
             # A final newline lets a header-only export (X omits the last newline) parse as 0 rows.
             io.BytesIO((text if text.endswith("\n") else text + "\n").encode("utf-8")),
             read_options=pacsv.ReadOptions(
-                skip_rows=layout.preamble_rows + 1 + recognition.format.description_rows, column_names=names
+                skip_rows=layout.preamble_rows + 1 + recognition.format.description_rows,
+                column_names=names,
+                use_threads=False,  # files are small: a thread pool per file costs more than it saves
             ),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
