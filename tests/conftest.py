@@ -48,6 +48,13 @@ def mart_rows(warehouse: Path, mart: str) -> list[tuple]:
         return con.execute(f"select * from {catalog}.marts.{mart} order by all").fetchall()
 
 
+def copy_of(base: Settings, root: Path) -> Settings:
+    """The demo's refreshed warehouse (published copy and dlt state included) and its exports."""
+    shutil.copytree(Path(base.exports), root / "exports")
+    shutil.copytree(base.warehouse.parent, root / "warehouse")
+    return load_settings(str(root / "exports"), root / "warehouse" / base.warehouse.name, base.comments_from)
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Settings:
     """An empty exports folder and a warehouse path of the test's own."""

@@ -11,7 +11,6 @@ refreshed once without a kill, gives the marts the chain must end with.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import threading
@@ -24,8 +23,8 @@ import pytest
 
 from pipelines.checkpoints import PAUSE_ENV, POINTS
 from pipelines.load import dlt_pipelines
-from socialkpi.settings import Settings, load_settings
-from tests.conftest import SOCIALKPI, TEST_PSEUDONYM_KEY, mart_rows, run_cli
+from socialkpi.settings import Settings
+from tests.conftest import SOCIALKPI, TEST_PSEUDONYM_KEY, copy_of, mart_rows, run_cli
 from tests.corpus import X_CONTENT_HEADER, comparable, content_rows, csv_bytes, tweet_file, tweet_name
 
 
@@ -113,13 +112,6 @@ def refresh_killed_at(point: str, settings: Settings) -> str:
 
 def _location(settings: Settings) -> list[str]:
     return ["--exports", settings.exports, "--warehouse", str(settings.warehouse), *_comments(settings)]
-
-
-def copy_of(base: Settings, root: Path) -> Settings:
-    """The demo's refreshed warehouse (published copy and dlt state included) and its exports."""
-    shutil.copytree(Path(base.exports), root / "exports")
-    shutil.copytree(base.warehouse.parent, root / "warehouse")
-    return load_settings(str(root / "exports"), root / "warehouse" / base.warehouse.name, base.comments_from)
 
 
 def write_arrivals(exports: Path) -> None:

@@ -41,3 +41,25 @@
         )
     {%- endif %}
 {%- endmacro %}
+
+{#- For an incremental model derived from `source` row by row (keyed by `keys`): before a build,
+    delete the rows whose source row changed or went (other `compared` values), so that
+    where_new_or_changed selects that source row again, and a new version that yields no rows
+    leaves none of the old ones behind. Runs as the model's pre-hook. -#}
+{% macro delete_where_source_changed(source, keys, compared) -%}
+    {%- if is_incremental() %}
+        delete from {{ this }} as done
+        where not exists (
+            select 1
+            from {{ source }} as latest
+            where
+                {%- for key in keys %}
+                latest.{{ key }} = done.{{ key }} and
+                {%- endfor %}
+                {%- for column in compared %}
+                latest.{{ column }} is not distinct from done.{{ column }}
+                {{- " and" if not loop.last }}
+                {%- endfor %}
+        )
+    {%- endif %}
+{%- endmacro %}

@@ -25,3 +25,26 @@
 {% macro tags_in(folded, sign) -%}
     regexp_extract_all({{ folded }}, '(^|[^\pL\pN_&/.])\{{ sign }}([\pL\pN_]+)', 2)
 {%- endmacro %}
+
+{#- int_post_text with the version of the label rules its posts are labelled by: a hash of every
+    row of seeds/label_rules.csv and seeds/collaborators.csv and of the collaborators' priority,
+    so that int_post_labels relabels every post when any of them changes. -#}
+{% macro posts_with_rules_version() -%}
+    (
+        select
+            post.*,
+            (
+                select md5(coalesce(string_agg(rule, chr(10) order by rule), ''))
+                from (
+                    select to_json(label_rule)::varchar as rule
+                    from {{ ref('label_rules') }} as label_rule
+                    union all
+                    select
+                        to_json(collaborator)::varchar
+                        || '{{ var("collaborator_rule_priority") }}' as rule
+                    from {{ ref('collaborators') }} as collaborator
+                )
+            ) as rules_version
+        from {{ ref('int_post_text') }} as post
+    )
+{%- endmacro %}

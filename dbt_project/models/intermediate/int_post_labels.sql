@@ -2,13 +2,26 @@
 -- seeds/label_rules.csv (and of seeds/collaborators.csv, as mention rules of the dimension
 -- collaboration) that matches the post. Ties go to the label first in alphabetical order, so
 -- a build is deterministic. Editing the seeds and rebuilding re-labels every past post.
--- A table, not a view: two marts and a test read it (the regex rules run once per build).
-{{ config(materialized='table') }}
+-- Incremental, not a view: two marts and a test read it, and matching every rule against every
+-- post grew with history (20 s of each night at the agency scale). A build labels only the
+-- posts whose labels may differ: folded again since they were labelled (int_post_text.folded_at:
+-- new, or text or format changed), or every post when the rules changed (rules_version); their
+-- old labels are deleted first (the pre-hook), so a post that no rule matches any more keeps none.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_where_source_changed(posts_with_rules_version(), ['channel', 'account', 'post_id'], ['folded_at', 'rules_version']) }}",
+    )
+}}
 
 with
 
 posts as (
-    select * from {{ ref('int_post_text') }}
+    select * from {{ posts_with_rules_version() }} as post
+    {{ where_new_or_changed(
+        'post', ['channel', 'account', 'post_id'], ['folded_at', 'rules_version']
+    ) }}
 ),
 
 folding as (
@@ -72,6 +85,8 @@ matches as (
         posts.channel,
         posts.account,
         posts.post_id,
+        posts.folded_at,
+        posts.rules_version,
         folded_rules.dimension,
         folded_rules.label,
         folded_rules.match_kind,
@@ -101,7 +116,9 @@ final as (
         label,
         match_kind as matched_by,
         pattern as matched_pattern,
-        priority as rule_priority
+        priority as rule_priority,
+        folded_at,
+        rules_version
     from matches
     qualify row_number() over (
         partition by channel, account, post_id, dimension

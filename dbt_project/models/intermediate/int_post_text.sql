@@ -50,7 +50,9 @@ final as (
         folded_text,
         {{ padded_words('folded_text') }} as padded_words,
         {{ tags_in('folded_text', '#') }} as hashtags,
-        {{ tags_in('folded_text', '@') }} as mentions
+        {{ tags_in('folded_text', '@') }} as mentions,
+        -- when this version of the post was folded: int_post_labels relabels what is newer
+        current_timestamp as folded_at
     from folded
 )
 
