@@ -13,7 +13,7 @@ from pipelines.comments.load import FORGOTTEN_TABLE, CommentsReport, ensure_comm
 from pipelines.comments.privacy import pseudonym, pseudonym_key
 from socialkpi.publish import PublishResult, publish
 from socialkpi.settings import Settings
-from socialkpi.transform import WITHOUT_UNIT_TESTS, dbt_target, run_dbt
+from socialkpi.transform import build_models
 
 Progress = Callable[[str], None]
 # Everything dbt builds from the comments (staging, the conversation marts and their tests).
@@ -52,17 +52,7 @@ def forget(settings: Settings, author: str, progress: Progress | None = None) ->
         )
         con.execute("checkpoint")
     say("rebuilding the comment models (dbt build)")
-    target = dbt_target(settings)  # as steps.build: dbt's partial parse survives
-    run_dbt(
-        settings,
-        "build",
-        "--select",
-        COMMENT_MODELS,
-        *WITHOUT_UNIT_TESTS,
-        "--target-path",
-        str(target),
-        progress=progress,
-    )
+    build_models(settings, "--select", COMMENT_MODELS, progress=progress)
     if not settings.published_marts.exists():
         return Forgotten(rows, None)
     say("publishing the marts without them")

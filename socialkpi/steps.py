@@ -12,7 +12,7 @@ from socialkpi import comments, runstate
 from socialkpi.publish import PublishResult, publish
 from socialkpi.reconcile import reconcile
 from socialkpi.settings import Settings
-from socialkpi.transform import PARTIAL_PARSE, WITHOUT_UNIT_TESTS, dbt_target, parsed_meanwhile, run_dbt
+from socialkpi.transform import build_models, parsed_meanwhile, run_dbt
 
 Progress = Callable[[str], None]
 
@@ -39,12 +39,9 @@ def build(settings: Settings, progress: Progress | None = None) -> None:
 def _build(
     settings: Settings, inputs: runstate.Inputs, arguments: tuple[str, ...], progress: Progress | None
 ) -> None:
-    target = dbt_target(settings)
     started_at = datetime.now(UTC).isoformat()
     runstate.record(settings, runstate.BUILD_STARTED, inputs)
-    run_dbt(
-        settings, "build", *WITHOUT_UNIT_TESTS, *arguments, "--target-path", str(target), progress=progress
-    )
+    build_models(settings, *arguments, progress=progress)
     runstate.record(settings, runstate.BUILD, inputs, started_at)
 
 
@@ -59,7 +56,7 @@ def refresh(
     """The nightly job: load what is new, build and test everything, publish only if all passed.
     Steps whose inputs did not change since they last succeeded are skipped (socialkpi/runstate.py)."""
     say = progress or (lambda _message: None)
-    with parsed_meanwhile(settings, not (dbt_target(settings) / PARTIAL_PARSE).exists()):
+    with parsed_meanwhile(settings):
         report = load(settings, progress)
         comments_report = load_comments(settings, progress)
         say(f"reconciled {reconcile(settings)} loaded files with raw")

@@ -35,19 +35,18 @@ def dbt_target(settings: Settings) -> Path:
 
 
 @contextmanager
-def parsed_meanwhile(settings: Settings, needed: bool) -> Iterator[None]:
-    """When the next build would parse the whole project (`needed`: no partial parse beside this
-    warehouse yet), `dbt parse` runs in another process during the block, on the core that
-    loading files leaves idle (a full parse costs ~7 s of the first refresh), and the build finds
-    the parse done. The block's end waits for it: two dbt processes never write
-    one target folder at once. The parse dies with this process (a killed refresh leaves no dbt
-    running); a parse cut short only means the build parses again."""
-    if not needed:
+def parsed_meanwhile(settings: Settings) -> Iterator[None]:
+    """When the next build would parse the whole project (no partial parse beside this warehouse
+    yet), `dbt parse` runs in another process during the block, on the core that loading files
+    leaves idle (a full parse costs ~7 s of the first refresh), and the build finds the parse
+    done. The block's end waits for it: two dbt processes never write one target folder at once.
+    The parse dies with this process (a killed refresh leaves no dbt running); a parse cut short
+    only means the build parses again."""
+    target = dbt_target(settings)
+    if (target / PARTIAL_PARSE).exists():
         yield
         return
-    os.environ[WAREHOUSE_ENV] = str(settings.warehouse)
-    os.environ[MEMORY_LIMIT_ENV] = duckdb_memory_limit()
-    target = dbt_target(settings)
+    _point_dbt_at(settings)
     target.mkdir(parents=True, exist_ok=True)
     command = [
         str(Path(sys.executable).parent / "dbt"),
@@ -64,6 +63,12 @@ def parsed_meanwhile(settings: Settings, needed: bool) -> Iterator[None]:
         parse.wait()
 
 
+def _point_dbt_at(settings: Settings) -> None:
+    """What profiles.yml reads: the warehouse, and the memory DuckDB may use in it."""
+    os.environ[WAREHOUSE_ENV] = str(settings.warehouse)
+    os.environ[MEMORY_LIMIT_ENV] = duckdb_memory_limit()
+
+
 # Asks the kernel to SIGKILL this process when its parent dies (PR_SET_PDEATHSIG, kept across
 # exec), then becomes the command; a parent already gone means nobody waits for it: exit.
 _DIE_WITH_PARENT = (
@@ -76,8 +81,7 @@ def run_dbt(settings: Settings, command: str, *extra: str, progress: Callable[[s
     """Invoke dbt and raise BuildFailed with the failing nodes named when it does not succeed."""
     from dbt.cli.main import dbtRunner  # dbt's import costs ~2 s: only when a build runs
 
-    os.environ[WAREHOUSE_ENV] = str(settings.warehouse)
-    os.environ[MEMORY_LIMIT_ENV] = duckdb_memory_limit()
+    _point_dbt_at(settings)
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     callbacks = [_progress_callback(progress)] if progress else []
     callbacks.append(_checkpoint_during_build())
@@ -86,6 +90,15 @@ def run_dbt(settings: Settings, command: str, *extra: str, progress: Callable[[s
     if not result.success:
         raise BuildFailed(_failure_summary(result, settings))
     return result
+
+
+def build_models(settings: Settings, *arguments: str, progress: Callable[[str], None] | None = None):
+    """`dbt build` of seeds, models, contracts and data tests (WITHOUT_UNIT_TESTS), its artifacts
+    and partial parse kept beside the warehouse (dbt_target)."""
+    target = str(dbt_target(settings))
+    return run_dbt(
+        settings, "build", *WITHOUT_UNIT_TESTS, *arguments, "--target-path", target, progress=progress
+    )
 
 
 def _release_dbt_database() -> None:
