@@ -8,8 +8,8 @@ import pytest
 from socialkpi.settings import Settings, load_settings
 from tests.conftest import copy_samples, run_cli
 
-PER_TWEET = "twitter/tweet_activity_metrics_LisaDeBruine_20211201_20220101_en.csv"
-OVERVIEW = "twitter/kaiadevintern_account_overview_analytics.csv"
+PER_TWEET = "twitter/lisadebruine/tweet_activity_metrics_LisaDeBruine_20211201_20220101_en.csv"
+OVERVIEW = "twitter/kaiadevintern/kaiadevintern_account_overview_analytics.csv"
 
 
 @pytest.fixture(scope="module")
@@ -82,10 +82,10 @@ def samples_path(name: str) -> str:
     return str(require_samples() / name)
 
 
-FACEBOOK_POSTS = "facebook/Sep-01-2025_Sep-30-2025_2855862537940540.csv"
-FOLLOWS = "facebook/Follows.csv"
-YOUTUBE_TABLE = "youtube/Table data.csv"
-YOUTUBE_CHART = "youtube/Chart data.csv"
+FACEBOOK_POSTS = "facebook/pc_merchandise/Sep-01-2025_Sep-30-2025_2855862537940540.csv"
+FOLLOWS = "facebook/pc_merchandise/Follows.csv"
+YOUTUBE_TABLE = "youtube/sample_channel/Table data.csv"
+YOUTUBE_CHART = "youtube/sample_channel/Chart data.csv"
 
 
 @pytest.fixture(scope="module")
