@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -104,3 +105,38 @@ def copy_samples(names: list[str], target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for name in names:
         shutil.copy(require_samples() / name, target / Path(name).name)
+
+
+@dataclass(frozen=True)
+class SamplesRefresh:
+    """One `socialkpi refresh` of the whole real samples folder, copied as a user would drop it
+    (EXPECTED.md, a notes file, included)."""
+
+    settings: Settings
+    result: subprocess.CompletedProcess
+
+    def query(self, sql: str, parameters: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.settings.warehouse), read_only=True) as con:
+            return con.execute(sql, parameters or []).fetchall()
+
+    def one(self, sql: str, parameters: list | None = None) -> tuple:
+        (row,) = self.query(sql, parameters)
+        return row
+
+    def ledger(self, relative_path: str) -> tuple[str, str | None, str | None]:
+        """Status, reason and account of the file at `<platform>/<account>/<name>`."""
+        return self.one(
+            "select status, reason, account from raw_ledger.export_files where relative_path = ?",
+            [relative_path],
+        )
+
+
+@pytest.fixture(scope="session")
+def samples_refresh(tmp_path_factory: pytest.TempPathFactory) -> SamplesRefresh:
+    root = tmp_path_factory.mktemp("real_samples")
+    shutil.copytree(require_samples(), root / "exports")
+    # The samples are read-only where they lie; a user's downloads folder is not.
+    for path in (root / "exports").rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    settings = load_settings(str(root / "exports"), root / "warehouse" / "socialkpi.duckdb")
+    return SamplesRefresh(settings, run_cli("refresh", settings=settings))
