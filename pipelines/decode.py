@@ -100,3 +100,20 @@ def find_header_in_rows(rows: Iterable[list[str]]) -> CsvLayout:
         if cells and not cells[0].lower().startswith("sep="):
             title = cells[0]
     raise UnreadableExport("no header row found in the first lines; not an export table", UNRECOGNISED)
+
+
+def split_blocks(text: str) -> list[str]:
+    """The tables of a file that stacks several, each after an empty line with its own title
+    and header (Meta's `Visits.csv`). Only for shapes whose cells hold no free text: an empty
+    line inside a quoted caption would cut a post in two."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        if line.strip():
+            current.append(line)
+        elif current:
+            blocks.append("\n".join(current) + "\n")
+            current = []
+    if current:
+        blocks.append("\n".join(current) + "\n")
+    return blocks

@@ -214,10 +214,12 @@ def _describe(
     entry.snapshot_date, entry.language = first.snapshot_date, first.language
     entry.row_count = sum(p.table.num_rows for p in parts)
     unknown = [h for p in parts for h in p.unknown_headers]
+    said = list(dict.fromkeys(note for p in parts for note in p.notes))  # what the reader dropped
     if unknown:
-        entry.reason = (
-            f"kept unknown columns in raw: {', '.join(short_cell(h) for h in dict.fromkeys(unknown))}"
-        )
+        shown = ", ".join(short_cell(h) for h in dict.fromkeys(unknown))
+        said.append(f"kept unknown columns in raw: {shown}")
+    if said:
+        entry.reason = "; ".join(said)
     for part in parts:
         parsed_by_channel[part.format.channel].append(part)
     return sum(part.table.nbytes for part in parts)

@@ -22,13 +22,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from pipelines.containers import unpack
-from pipelines.decode import CsvLayout, decode_text, find_header, find_header_in_rows
+from pipelines.decode import CsvLayout, decode_text, find_header, find_header_in_rows, split_blocks
 from pipelines.errors import QUARANTINED, UNRECOGNISED, UnreadableExport
 from pipelines.formats import ALL_FORMATS, ExportFormat
 from pipelines.formats.spec import COUNT, DURATION, PERCENT, RATE, TIMESTAMP
 from pipelines.provenance import Provenance, resolve
 from pipelines.recognise import Recognition, recognise
-from pipelines.sheets import is_spreadsheet, read_sheets
+from pipelines.sheets import excel_serial_date, is_spreadsheet, read_sheets
 
 # Numbers as exports write them, each form unambiguous: plain or dot-decimal ("104.0", the X
 # per-tweet files), comma-grouped thousands ("1,234", some X and Instagram exports), space-grouped
@@ -88,6 +88,9 @@ class ParsedExport:
     provenance: Provenance
     table: pa.Table
     unknown_headers: tuple[str, ...]
+    # What the reader did that a person reading the ledger should know ("3 rows were Meta error
+    # rows, not posts (content ids ...)").
+    notes: tuple[str, ...] = ()
 
 
 def read_export(data: bytes, file: ExportFile, sha256: str, ingested_at: datetime) -> list[ParsedExport]:
@@ -101,7 +104,7 @@ def read_export(data: bytes, file: ExportFile, sha256: str, ingested_at: datetim
             if is_spreadsheet(member.data):
                 parsed.extend(_read_workbook(member.data, where, sha256, ingested_at))
             else:
-                parsed.append(_read_csv(member.data, where, sha256, ingested_at))
+                parsed.extend(_read_csv(member.data, where, sha256, ingested_at))
         except UnreadableExport as refusal:
             if member.name:
                 raise UnreadableExport(
@@ -119,12 +122,39 @@ class _Where:
     source: str
 
 
-def _read_csv(data: bytes, where: _Where, sha256: str, ingested_at: datetime) -> ParsedExport:
+def _read_csv(data: bytes, where: _Where, sha256: str, ingested_at: datetime) -> list[ParsedExport]:
     text = decode_text(data)
     layout = find_header(text)
     recognition = recognise(layout.header)
+    if recognition.format.stacked_blocks:
+        return _read_blocks(text, where, sha256, ingested_at)
     table = _parse_rows(_without_trailer(text, recognition.format), layout, recognition)
-    return _finish(table, layout, recognition, where, sha256, ingested_at)
+    return [_finish(table, layout, recognition, where, sha256, ingested_at)]
+
+
+def _read_blocks(text: str, where: _Where, sha256: str, ingested_at: datetime) -> list[ParsedExport]:
+    """Each stacked table of the file is a part of its own; with more than one, each part's rows
+    carry `file::<title>` as their source (as a workbook's sheets do), so their row numbers
+    never collide."""
+    blocks = split_blocks(text)
+    parsed, sources = [], set()
+    for number, block in enumerate(blocks, start=1):
+        layout = find_header(block)
+        recognition = recognise(layout.header)
+        source = where.source
+        if len(blocks) > 1:
+            title = _title(layout, recognition) or f"block {number}"
+            source = f"{where.source}::{title if title not in sources else f'{title} ({number})'}"
+            sources.add(title)
+        table = _parse_rows(block, layout, recognition)
+        parsed.append(_finish(table, layout, recognition, _Where(where.file, source), sha256, ingested_at))
+    return parsed
+
+
+def _title(layout: CsvLayout, recognition: Recognition) -> str | None:
+    """The series a table is: its title line, else (Meta's 2023 series) the header cell that
+    names the metric."""
+    return layout.title or recognition.metric_header
 
 
 def _read_workbook(data: bytes, where: _Where, sha256: str, ingested_at: datetime) -> list[ParsedExport]:
@@ -173,20 +203,47 @@ def _finish(
         ]
     )
     if fmt.title_column:
-        table = table.append_column(fmt.title_column, pa.array([layout.title] * table.num_rows, pa.string()))
+        title = _title(layout, recognition)
+        table = table.append_column(fmt.title_column, pa.array([title] * table.num_rows, pa.string()))
+    table, notes = _without_error_rows(table, fmt)
     _validate(table, recognition)
     table = _conform(table, fmt)
     table = _with_lineage(table, where.source, sha256, provenance, fmt, ingested_at)
-    return ParsedExport(fmt, provenance, table, recognition.unknown_headers)
+    return ParsedExport(fmt, provenance, table, recognition.unknown_headers, notes)
+
+
+def _without_error_rows(table: pa.Table, fmt: ExportFormat) -> tuple[pa.Table, tuple[str, ...]]:
+    """Drop the rows the platform wrote where it failed to compute one (ExportFormat.error_rows),
+    and say how many and which content they stood for."""
+    rule = fmt.error_rows
+    if not rule or not {rule.empty_column, rule.note_column} <= set(table.column_names):
+        return table, ()
+    empty = pc.equal(pc.utf8_trim_whitespace(table[rule.empty_column]), "")
+    if not pc.any(empty).as_py():
+        return table, ()
+    notes = table[rule.note_column].to_pylist()
+    matches = [
+        rule.note_pattern.match(note) if blank else None
+        for note, blank in zip(notes, empty.to_pylist(), strict=True)
+    ]
+    if not any(matches):
+        return table, ()
+    kept = table.filter(pa.array([match is None for match in matches]))
+    ids = [m.groupdict().get("content_id") for m in matches if m and m.groupdict().get("content_id")]
+    count = sum(1 for m in matches if m)
+    said = f"1 row was {rule.what_one}" if count == 1 else f"{count} rows were {rule.what}"
+    shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
+    return kept, (f"{said} (content id{'s' if len(ids) > 1 else ''} {shown})" if ids else said,)
 
 
 def _sheet_table(rows: list[list[str]], layout: CsvLayout, recognition: Recognition) -> pa.Table:
     fmt = recognition.format
     names = recognition.column_names
     body = rows[layout.preamble_rows + 1 + fmt.description_rows :]
-    while body and fmt.trailer_pattern and fmt.trailer_pattern.match(body[-1][0].strip()):
+    while body and _is_trailer(body[-1][0], fmt):
         body.pop()
     width = len(names)
+    timestamps = set(fmt.columns_of_kind(TIMESTAMP))
     for number, row in enumerate(body, start=1):
         if any(cell.strip() for cell in row[width:]):
             raise UnreadableExport(
@@ -195,6 +252,10 @@ def _sheet_table(rows: list[list[str]], layout: CsvLayout, recognition: Recognit
                 QUARANTINED,
             )
     columns = {name: [row[i] if i < len(row) else "" for row in body] for i, name in enumerate(names)}
+    for name in timestamps.intersection(columns):
+        # Older LinkedIn workbooks store dates as numbers (44008 = 2020-06-26): only a cell the
+        # workbook holds as a number is read so, never text (nor any CSV cell).
+        columns[name] = [excel_serial_date(cell) or cell for cell in columns[name]]
     return pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})
 
 
@@ -203,9 +264,16 @@ def _without_trailer(text: str, fmt: ExportFormat) -> str:
     if not fmt.trailer_pattern:
         return text
     lines = text.rstrip("\r\n").split("\n")
-    while lines and (not lines[-1].strip() or fmt.trailer_pattern.match(lines[-1].strip().strip('"'))):
+    while lines and (not lines[-1].strip() or _is_trailer(lines[-1], fmt)):
         lines.pop()
     return "\n".join(lines) + "\n"
+
+
+def _is_trailer(line: str, fmt: ExportFormat) -> bool:
+    """A row the platform appends after the data, compared without quotes and soft hyphens (the
+    German UI writes "Die 500 be\u00adsten Er\u00adgeb\u00adnis\u00adse ...")."""
+    cleaned = line.replace("\u00ad", "").strip().strip('"')
+    return bool(fmt.trailer_pattern and fmt.trailer_pattern.match(cleaned))
 
 
 def _parse_rows(text: str, layout: CsvLayout, recognition: Recognition) -> pa.Table:
@@ -245,13 +313,13 @@ def _validate(table: pa.Table, recognition: Recognition) -> None:
     present = set(table.column_names)
     counts, numeric = set(fmt.columns_of_kind(COUNT)), set(fmt.columns_of_kind(COUNT, RATE, PERCENT))
     numbers = [n for n in table.column_names if n in numeric]
-    unsigned = [n for n in numbers if n in counts and not _is_net_change(n)]
+    unsigned = [n for n in numbers if n in counts and n not in fmt.signed]
     signed = [n for n in numbers if n not in unsigned]
     for names, bounded in ((unsigned, _BOUNDED_UNSIGNED), (signed, _BOUNDED_SIGNED)):
         _check_pattern(table, names, fmt, bounded, _number_problem)
     _check_exponents(table, numbers)
     durations = [n for n in table.column_names if n in fmt.columns_of_kind(DURATION)]
-    _check_pattern(table, durations, fmt, _DURATION, lambda _value: "is not a duration (H:MM:SS)")
+    _check_pattern(table, durations, fmt, _DURATION, lambda _value: _NOT_A_DURATION)
     for name in present.intersection(fmt.columns_of_kind(TIMESTAMP)):
         _check_timestamps(table[name], name, fmt)
 
@@ -292,12 +360,6 @@ def _or_null_token(pattern: str, null_tokens: frozenset[str]) -> str:
     return rf"^\s*(?:{tokens})\s*$|{pattern}"
 
 
-def _is_net_change(name: str) -> bool:
-    """Net changes (YouTube's `Subscribers`: gained minus lost) are the only counts that can be
-    negative; the marts' no-negative-counts tests allow the same ones."""
-    return name.endswith("_net")
-
-
 def _check_exponents(table: pa.Table, names: list[str]) -> None:
     """The bounded patterns refuse negative counts (a mart's test would fail on every run until
     someone deleted raw rows by hand) and more than 15 digits before the point (staging casts
@@ -315,21 +377,56 @@ def _check_exponents(table: pa.Table, names: list[str]) -> None:
 
 
 _EXPONENT = re.compile(r"^\s*-?\d+(\.\d+)?[eE][-+]?\d+\s*$")
-_TOO_LARGE = "is too large for any platform's count"
+# Each refusal names the physical impossibility it guards; the value cannot have come from the
+# platform, so it was changed after the download.
+_CHANGED = "the value was changed after the download: download the export again from the platform"
+_TOO_LARGE = "is too large for any platform's count (more than 15 digits before the point)"
+_NOT_A_NUMBER = "is not a number, and the platform writes a number or nothing in this column"
+_NEGATIVE = (
+    "is negative, and the platform never writes this count below zero (only net changes, such as "
+    "LinkedIn's daily reactions or YouTube's net subscribers, are)"
+)
+_NOT_A_DURATION = "is not a duration, and the platform writes every duration as H:MM:SS"
+# What a spreadsheet leaves in a cell when it re-saves a file, and no platform writes: the only
+# case where the advice names a spreadsheet.
+_SPREADSHEET_MARKS = (
+    (re.compile(r"^\s*-?\d(\.\d+)?E\+\d+\s*$"), "scientific notation, as a spreadsheet shows long numbers"),
+    (
+        re.compile(r"^\s*\d{1,2}[./]\d{1,2}[./]\d{2}(\s.*)?$"),
+        "a two-digit year, as a spreadsheet writes dates",
+    ),
+    (
+        re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{4}(\s.*)?$"),
+        "a day.month.year date, as a spreadsheet writes dates",
+    ),
+)
 
 
 def _number_problem(value: str) -> str:
     if not re.match(_NUMBER, value):
-        return "is not a number"
-    return "is negative, and this count never is" if value.strip().startswith("-") else _TOO_LARGE
+        return _NOT_A_NUMBER
+    return _NEGATIVE if value.strip().startswith("-") else _TOO_LARGE
 
 
 def _check_timestamps(column: pa.ChunkedArray, name: str, fmt: ExportFormat) -> None:
-    allowed = fmt.null_tokens | fmt.total_labels
     for value in pc.unique(column).to_pylist():
-        if value.strip() in allowed or _parses(value.strip(), fmt.timestamp_styles):
+        stripped = value.strip()
+        if (
+            stripped in fmt.null_tokens
+            or fmt.is_total_label(stripped)
+            or _parses(stripped, fmt.timestamp_styles)
+        ):
             continue
-        _refuse(column, pc.index(column, value).as_py(), name, "is a date in a style this export never uses")
+        _refuse(column, pc.index(column, value).as_py(), name, _date_problem(fmt))
+
+
+def _date_problem(fmt: ExportFormat) -> str:
+    """A date no declared style parses, with what the platform writes instead."""
+    examples = " or ".join(f'"{_EXAMPLE_MOMENT.strftime(style)}"' for style in fmt.timestamp_styles[:2])
+    return f"is a date in a style this export never uses (it writes {examples})"
+
+
+_EXAMPLE_MOMENT = datetime(2024, 12, 1, 21, 13)
 
 
 @functools.lru_cache(maxsize=200_000)  # weekly downloads repeat most dates four times and more
@@ -348,11 +445,15 @@ def _parses(value: str, styles: tuple[str, ...]) -> bool:
 
 def _refuse(column: pa.ChunkedArray, index: int, name: str, problem: str) -> None:
     value = column[index].as_py()
-    raise UnreadableExport(
-        f"row {index + 1}, column {name}: {value[:40]!r} {problem}; the file was probably edited "
-        "or re-saved by a spreadsheet: download it again from the platform",
-        QUARANTINED,
-    )
+    spreadsheet = next((sign for mark, sign in _SPREADSHEET_MARKS if mark.match(value)), None)
+    if spreadsheet:
+        problem = (
+            f"{problem}; it is written in {spreadsheet}: the file was re-saved by a "
+            "spreadsheet. Download it again from the platform and load it without opening it"
+        )
+    else:
+        problem = f"{problem}; {_CHANGED}"
+    raise UnreadableExport(f"row {index + 1}, column {name}: {value[:40]!r} {problem}", QUARANTINED)
 
 
 def table_columns(fmt: ExportFormat) -> tuple[str, ...]:

@@ -24,6 +24,9 @@ class Recognition:
     column_names: tuple[str, ...]
     unknown_headers: tuple[str, ...]
     language: str | None
+    # The header cell that named the shape's metric-named column (`Facebook reach` in Meta's
+    # 2023 series), when one did: it says which series the rows are.
+    metric_header: str | None = None
 
 
 def recognise(
@@ -56,7 +59,16 @@ def _recognise(header: tuple[str, ...], formats: tuple[ExportFormat, ...], sheet
             "report it with this header so the format can be declared",
             UNRECOGNISED,
         )
-    best = max(candidates, key=lambda f: (not _missing(f, header), len(_mapped(f, header))))
+    # A shape that knows the cells by name wins over one that places a cell by position only
+    # (`Date, Views` is YouTube's Totals.csv, not a Meta series of a metric called Views).
+    best = max(
+        candidates,
+        key=lambda f: (not _missing(f, header), len(_mapped_by_name(f, header)), len(_mapped(f, header))),
+    )
+    metric_at = _metric_named_cell(best, header)
+    metric_header = header[metric_at] if metric_at is not None else None
+    if metric_at is not None:
+        header = (*header[:metric_at], best.spelling_of(best.metric_named_column), *header[metric_at + 1 :])
     missing = _missing(best, header)
     unknown = tuple(h for h in header if h.strip() and best.canonical_for(h) is None)
     if len(unknown) > MAX_UNKNOWN_COLUMNS:
@@ -78,6 +90,7 @@ def _recognise(header: tuple[str, ...], formats: tuple[ExportFormat, ...], sheet
         column_names=_column_names(best, header),
         unknown_headers=unknown,
         language=_language(best, header),
+        metric_header=metric_header,
     )
 
 
@@ -104,7 +117,26 @@ def short_cell(cell: str, width: int = 40) -> str:
 
 
 def _mapped(fmt: ExportFormat, header: tuple[str, ...]) -> set[str]:
+    by_position = {fmt.metric_named_column} if _metric_named_cell(fmt, header) is not None else set()
+    return _mapped_by_name(fmt, header) | by_position
+
+
+def _mapped_by_name(fmt: ExportFormat, header: tuple[str, ...]) -> set[str]:
     return {c for c in (fmt.canonical_for(h) for h in header) if c}
+
+
+def _metric_named_cell(fmt: ExportFormat, header: tuple[str, ...]) -> int | None:
+    """Where a shape may name a column after its metric (ExportFormat.metric_named_column), the
+    index of the header cell that stands for it: the one non-empty cell the shape does not
+    know, in a header that lacks the column by its usual name, and that looks like a metric's
+    name (ExportFormat.metric_names)."""
+    column = fmt.metric_named_column
+    if not column or column in _mapped_by_name(fmt, header):
+        return None
+    unknown = [i for i, h in enumerate(header) if h.strip() and fmt.canonical_for(h) is None]
+    if len(unknown) != 1 or not (fmt.metric_names and fmt.metric_names.match(header[unknown[0]].strip())):
+        return None
+    return unknown[0]
 
 
 def _missing(fmt: ExportFormat, header: tuple[str, ...]) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
 
 from python_calamine import CalamineWorkbook
@@ -65,6 +65,33 @@ def read_sheets(data: bytes) -> list[Sheet]:
         ) from None
 
 
+class NumberCell(str):
+    """A cell the workbook holds as a number, as the text the export shows (`44008`), with the
+    number. Only such a cell can be an Excel date serial: text that looks like one, in a sheet or
+    a CSV, never is."""
+
+    value: float
+
+    def __new__(cls, text: str, value: float = 0.0) -> NumberCell:  # default: pickle calls it with the text
+        cell = super().__new__(cls, text)
+        cell.value = value
+        return cell
+
+
+# Excel counts days from 1899-12-30 (its 1900 leap-year bug included); 2958465 is 9999-12-31.
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_LAST_EXCEL_SERIAL = 2958465
+
+
+def excel_serial_date(cell: str) -> str | None:
+    """The ISO date (or date and time) of a numeric cell in a date column (older LinkedIn
+    workbooks: 44008 = 2020-06-26); None for any other cell."""
+    if not isinstance(cell, NumberCell) or not 0 < cell.value <= _LAST_EXCEL_SERIAL:
+        return None
+    moment = _EXCEL_EPOCH + timedelta(days=cell.value)
+    return cell_text(moment.replace(microsecond=0))
+
+
 def _text_rows(rows: list[list[object]]) -> list[list[str]]:
     return [[cell_text(cell) for cell in row] for row in rows]
 
@@ -76,7 +103,9 @@ def cell_text(value: object) -> str:
     if isinstance(value, bool):
         return str(value).upper()
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return NumberCell(str(int(value)) if value.is_integer() else repr(value), value)
+    if isinstance(value, int):
+        return NumberCell(str(value), float(value))
     if isinstance(value, datetime):
         return value.isoformat(sep=" ") if value.time() != time(0) else value.date().isoformat()
     if isinstance(value, date):

@@ -23,16 +23,24 @@ DAY_ISO = "%Y-%m-%d"  # a real date cell, as the sheet reader writes it
 FILE_NAME = re.compile(r"^(?P<account>.+?)_(content|followers|visitors)_(?P<download_epoch_ms>\d{13})")
 
 
-def _c(canonical: str, en, fr=(), kind: str = COUNT, required: bool = False) -> Column:
+def _c(canonical: str, en, fr=(), kind: str = COUNT, required: bool = False, signed: bool = False) -> Column:
     as_tuple = lambda v: (v,) if isinstance(v, str) else tuple(v)  # noqa: E731
-    return Column(canonical, en=as_tuple(en), fr=as_tuple(fr), kind=kind, required=required)
+    return Column(canonical, en=as_tuple(en), fr=as_tuple(fr), kind=kind, required=required, signed=signed)
 
 
-def _split(metric: str, en: tuple[str, ...], fr: str, kind: str = COUNT) -> tuple[Column, ...]:
+def _split(
+    metric: str, en: tuple[str, ...], fr: str, kind: str = COUNT, signed: bool = False
+) -> tuple[Column, ...]:
     """LinkedIn splits each aggregate metric into (organic), (sponsored) and (total) columns."""
     parts = {"organic": "naturel", "sponsored": "sponsorisé", "total": "total"}
     return tuple(
-        _c(f"{metric}_{part}", tuple(f"{name} ({part})" for name in en), f"{fr} ({part_fr})", kind)
+        _c(
+            f"{metric}_{part}",
+            tuple(f"{name} ({part})" for name in en),
+            f"{fr} ({part_fr})",
+            kind,
+            signed=signed,
+        )
         for part, part_fr in parts.items()
     )
 
@@ -64,11 +72,14 @@ CONTENT_METRICS = _linkedin(
         *_split("impressions", ("Impressions",), "Impressions"),
         _c("unique_impressions_organic", "Unique impressions (organic)", "Impressions uniques (naturel)"),
         *_split("clicks", ("Clicks",), "Clics"),
-        *_split("reactions", ("Reactions",), "Réactions"),
-        *_split("comments", ("Comments",), "Commentaires"),
+        # The day's reactions, comments and reposts are net: a day when members took back more
+        # than they gave is negative (real: ethioware's Metrics sheet, 08/07/2024, -7 reactions),
+        # and so is that day's engagement rate. Impressions and clicks never are.
+        *_split("reactions", ("Reactions",), "Réactions", signed=True),
+        *_split("comments", ("Comments",), "Commentaires", signed=True),
         # 2020 files say Shares where 2025 files say Reposts.
-        *_split("reposts", ("Reposts", "Shares"), "Republications"),
-        *_split("engagement_rate", ("Engagement rate",), "Taux d'engagement", RATE),
+        *_split("reposts", ("Reposts", "Shares"), "Republications", signed=True),
+        *_split("engagement_rate", ("Engagement rate",), "Taux d'engagement", RATE, signed=True),
     ),
     "content export, daily metrics sheet",
 )
@@ -112,10 +123,12 @@ FOLLOWERS = _linkedin(
     (
         _DATE,
         _c("sponsored_followers", "Sponsored followers", "Abonnés sponsorisés"),
-        _c("organic_followers", "Organic followers", "Abonnés naturels"),
+        # Net of the day's unfollows: negative on days with more unfollows than follows (seen
+        # in a real followers export: 7 negative days).
+        _c("organic_followers", "Organic followers", "Abonnés naturels", signed=True),
         _c("auto_invited_followers", "Auto-invited followers", "Abonnés invités automatiquement"),
-        # The day's *new* followers, not a running total.
-        _c("total_followers", "Total followers", "Total des abonnés", required=True),
+        # The day's *new* followers (net), not a running total.
+        _c("total_followers", "Total followers", "Total des abonnés", required=True, signed=True),
     ),
     "followers export, new followers sheet",
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.formats.spec import COUNT, ID, RATE, TEXT, TIMESTAMP, Column, ExportFormat
+from pipelines.formats.spec import COUNT, ID, RATE, TEXT, TIMESTAMP, Column, ErrorRows, ExportFormat
 
 # Meta writes `undefined` (a JavaScript artefact) in chart exports and `N/A` in enumerations.
 NULL_TOKENS = frozenset({"", "-", "N/A", "undefined"})
@@ -29,6 +29,20 @@ def _c(
     as_tuple = lambda v: (v,) if isinstance(v, str) else v  # noqa: E731
     return Column(canonical, en=as_tuple(en), fr=as_tuple(fr), kind=kind, **kw)
 
+
+# Where Meta failed to compute a post's metrics it writes a row of its own instead: empty Post
+# ID, Page and Publish time, `Lifetime`, one number, and this note (real: MH4U's posts export of
+# 2023-12 .. 2024-03, 3 of 44 rows). Not a post: dropped, and counted in the ledger.
+ERROR_ROWS = ErrorRows(
+    empty_column="post_id",
+    note_column="data_comment",
+    note_pattern=re.compile(
+        r"^\s*An error occurred while computing metadata for content with ID (?P<content_id>\d+)",
+        re.IGNORECASE,
+    ),
+    what="Meta error rows, not posts",
+    what_one="a Meta error row, not a post",
+)
 
 # Columns every Meta post-level export shares (Facebook and Instagram).
 _POST_COMMON = (
@@ -90,6 +104,7 @@ FACEBOOK_POSTS = ExportFormat(
     null_tokens=NULL_TOKENS,
     timestamp_styles=(PUBLISH_TIME,),
     file_name_pattern=WINDOW_IN_NAME,
+    error_rows=ERROR_ROWS,
 )
 
 _INSTAGRAM_COMMON = (
@@ -114,6 +129,7 @@ INSTAGRAM_POSTS = ExportFormat(
     null_tokens=NULL_TOKENS,
     timestamp_styles=(PUBLISH_TIME,),
     file_name_pattern=WINDOW_IN_NAME,
+    error_rows=ERROR_ROWS,
 )
 
 # Stories share the posts shape plus story navigation columns; rows whose `Post type` is
@@ -136,11 +152,15 @@ INSTAGRAM_STORIES = ExportFormat(
     null_tokens=NULL_TOKENS,
     timestamp_styles=(PUBLISH_TIME,),
     file_name_pattern=WINDOW_IN_NAME,
+    error_rows=ERROR_ROWS,
 )
 
 # `sep=,` line, a one-cell title naming the metric ("Facebook follows"), then Date, Primary.
 # UTF-16LE with BOM. The title says which metric and which platform (dbt seed
 # meta_daily_series_titles maps it); the file name (`Follows (1).csv`) says neither.
+# One file may stack two series, each with its title and header, after an empty line (MH4U's
+# Visits.csv: Facebook visits, then Instagram profile visits). The 2023 generation writes the
+# metric in the header (`"Date","Facebook reach"`) where newer files say `Primary`.
 META_DAILY_SERIES = ExportFormat(
     name="meta.daily_series",
     channel="meta",
@@ -148,6 +168,10 @@ META_DAILY_SERIES = ExportFormat(
     description="Meta Business Suite daily series (Follows.csv, Views.csv, ...)",
     identify=frozenset({"date", "value"}),
     title_column="series_title",
+    stacked_blocks=True,
+    metric_named_column="value",
+    # The platform's name, then the metric (`Facebook reach`, `Instagram reach`).
+    metric_names=re.compile(r"^(Facebook|Instagram) \w", re.IGNORECASE),
     columns=(
         _c("date", "Date", "Date", kind=TIMESTAMP, required=True),
         _c("value", "Primary", "Principal", required=True),

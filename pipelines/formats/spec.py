@@ -49,9 +49,34 @@ class Column:
     de: tuple[str, ...] = ()
     kind: str = TEXT
     required: bool = False
+    # A net change (gained minus lost over the day or the period: LinkedIn's daily reactions,
+    # YouTube's Subscribers): the platform really writes it negative, so a minus sign loads. Every
+    # other count is never negative, and a minus sign there is refused.
+    signed: bool = False
 
     def spellings(self) -> dict[str, tuple[str, ...]]:
         return {"en": self.en, "fr": self.fr, "de": self.de}
+
+
+@dataclass(frozen=True)
+class ErrorRows:
+    """Rows a platform writes where it failed to compute a data row (Meta's posts exports: an
+    empty Post ID and a `Data comment` "An error occurred while computing metadata for content
+    with ID 933528094972880."). They are not data: the reader drops them and says so in the ledger.
+
+    Attributes:
+        empty_column: the canonical column that is empty on such a row (the row's key).
+        note_column: the canonical column holding the platform's note.
+        note_pattern: the note's wording; a group `content_id` names what failed, when it does.
+        what, what_one: what they are, for the ledger ("Meta error rows, not posts"; "a Meta
+            error row, not a post").
+    """
+
+    empty_column: str
+    note_column: str
+    note_pattern: re.Pattern[str]
+    what: str
+    what_one: str
 
 
 @dataclass(frozen=True)
@@ -84,6 +109,18 @@ class ExportFormat:
             compared after normalisation). Empty: any sheet, or a CSV.
         total_labels: first-cell values of a totals row the platform puts among the data
             (YouTube `Total`, German `Gesamt`): landed in raw, used to reconcile, never a data row.
+            Compared normalised (the German UI writes `Ge\u00adsamt` with a soft hyphen).
+        error_rows: rows the platform writes in place of a data row it failed to compute.
+        stacked_blocks: the file may hold several tables one after the other, each with its own
+            title line and header, separated by an empty line (Meta's `Visits.csv`: Facebook
+            visits, then Instagram profile visits). Only for shapes without free text, where an
+            empty line cannot be inside a cell.
+        metric_named_column: a column some generations name after the metric instead of a fixed
+            word (Meta's 2023 series: `"Date","Facebook reach"` where newer files say
+            `"Date","Primary"`): a header whose only unknown cell is in that place means that
+            column, and the cell is the series title when no title line says it.
+        metric_names: what such a cell looks like (`Facebook reach`, `Instagram reach`): a
+            header like `Date, Impressions` of another export is not taken for this shape.
     """
 
     name: str
@@ -101,6 +138,10 @@ class ExportFormat:
     account_column: str | None = None
     total_labels: frozenset[str] = frozenset()
     sheet_names: frozenset[str] = frozenset()
+    error_rows: ErrorRows | None = None
+    stacked_blocks: bool = False
+    metric_named_column: str | None = None
+    metric_names: re.Pattern[str] | None = None
     _alias_index: dict[str, tuple[str, frozenset[str]]] = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -124,9 +165,19 @@ class ExportFormat:
         for column in self.columns:
             kinds.setdefault(column.kind, []).append(column.canonical)
         object.__setattr__(self, "_kind_index", {k: tuple(v) for k, v in kinds.items()})
-        unknown = self.identify - {c.canonical for c in self.columns}
+        self._check_named_columns()
+
+    def _check_named_columns(self) -> None:
+        """Every column a rule names is declared: a typo would make the rule silently idle."""
+        declared = {c.canonical for c in self.columns}
+        unknown = self.identify - declared
         if unknown:
             raise ValueError(f"{self.name}: identify names undeclared columns {sorted(unknown)}")
+        named = {self.metric_named_column} - {None}
+        if self.error_rows:
+            named |= {self.error_rows.empty_column, self.error_rows.note_column}
+        if named - declared:
+            raise ValueError(f"{self.name}: names undeclared columns {sorted(named - declared)}")
 
     def localised_header(self, header: list[str] | tuple[str, ...], language: str) -> list[str]:
         """An English header as the interface in `language` writes it, from the declared
@@ -160,6 +211,20 @@ class ExportFormat:
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(c.canonical for c in self.columns if c.required)
+
+    def spelling_of(self, canonical: str) -> str:
+        """A header spelling of a declared column (its first English one, else any)."""
+        column = next(c for c in self.columns if c.canonical == canonical)
+        return next(iter((*column.en, *column.fr, *column.de)), canonical)
+
+    @property
+    def signed(self) -> frozenset[str]:
+        """The net-change columns: the only ones a minus sign may load in."""
+        return frozenset(c.canonical for c in self.columns if c.signed)
+
+    def is_total_label(self, cell: str) -> bool:
+        """The cell labels the totals row (`Total`, `Ge\u00adsamt`), however it is spelled."""
+        return normalize_header(cell) in {normalize_header(label) for label in self.total_labels}
 
     def columns_of_kind(self, *kinds: str) -> tuple[str, ...]:
         return tuple(name for kind, names in self._kind_index.items() if kind in kinds for name in names)

@@ -142,8 +142,9 @@ X_CONTENT = ExportFormat(
     ),
     null_tokens=NULL_TOKENS,
     timestamp_styles=(DAY_X_CONTENT, DAY_X_OVERVIEW),
+    # The window is written with dashes (2026-04-19) or without (20241114) depending on the export.
     file_name_pattern=re.compile(
-        r"account_analytics_content_(?P<window_start>\d{4}-\d{2}-\d{2})_(?P<window_end>\d{4}-\d{2}-\d{2})"
+        r"account_analytics_content_(?P<window_start>\d{4}-?\d{2}-?\d{2})_(?P<window_end>\d{4}-?\d{2}-?\d{2})"
     ),
 )
 

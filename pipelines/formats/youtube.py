@@ -20,17 +20,29 @@ NULL_TOKENS = frozenset({"", "-"})
 DAY = "%Y-%m-%d"
 DAY_RESAVED = "%d-%m-%Y"  # Totals.csv re-saved by Excel (day first, dashes): never month first
 PUBLISHED = "%b %d, %Y"  # "Aug 28, 2025"
+# A browser's repeat download adds " (1)": not part of the channel's name.
 ZIP_NAME = re.compile(
     r"^(?P<tab>.+?) (?P<window_start>\d{4}-\d{2}-\d{2})_(?P<window_end>\d{4}-\d{2}-\d{2})"
-    r" (?P<account>.+)\.zip$"
+    r" (?P<account>.+?)(?: \(\d+\))?\.zip$"
 )
 TOTAL_LABELS = frozenset({"Total", "Gesamt", "Totale"})
-TRAILER = re.compile(r"^Showing top \d+ results", re.IGNORECASE)
+# Compared without soft hyphens: the German UI writes "Die 500 be\u00adsten Er\u00adgeb\u00adnis\u00adse ...".
+TRAILER = re.compile(r"^(Showing top \d+ results|Die \d+ besten Ergebnisse werden angezeigt)", re.IGNORECASE)
 
 
-def _c(canonical: str, en, fr=(), de=(), kind: str = COUNT, required: bool = False) -> Column:
+def _c(
+    canonical: str, en, fr=(), de=(), kind: str = COUNT, required: bool = False, signed: bool = False
+) -> Column:
     as_tuple = lambda v: (v,) if isinstance(v, str) else tuple(v)  # noqa: E731
-    return Column(canonical, en=as_tuple(en), fr=as_tuple(fr), de=as_tuple(de), kind=kind, required=required)
+    return Column(
+        canonical,
+        en=as_tuple(en),
+        fr=as_tuple(fr),
+        de=as_tuple(de),
+        kind=kind,
+        required=required,
+        signed=signed,
+    )
 
 
 # Metrics a Studio table may carry, whichever the user picked.
@@ -43,7 +55,10 @@ _METRICS = (
         "Wiedergabezeit (Stunden)",
         RATE,
     ),
-    _c("subscribers_net", "Subscribers", "Abonnés", "Abonnenten"),
+    # Studio's tables give the period's net values: gained minus lost subscribers (12 of WEIMA's
+    # 500 videos are negative), likes added minus likes removed (153 of 484 videos in a real
+    # 29-column table).
+    _c("subscribers_net", "Subscribers", "Abonnés", "Abonnenten", signed=True),
     _c("subscribers_gained", "Subscribers gained", "Nouveaux abonnés", "Gewonnene Abonnenten"),
     _c("subscribers_lost", "Subscribers lost", "Abonnés perdus", "Verlorene Abonnenten"),
     _c("impressions", "Impressions", "Impressions", "Impressionen"),
@@ -54,7 +69,7 @@ _METRICS = (
         "Klickrate der Impressionen (%)",
         PERCENT,
     ),
-    _c("likes", "Likes", "J'aime", "Mag ich"),
+    _c("likes", "Likes", "J'aime", "Mag ich", signed=True),
     _c("dislikes", "Dislikes", "Je n'aime pas", "Mag ich nicht"),
     _c("comments", ("Comments added", "Comments"), "Commentaires ajoutés", "Hinzugefügte Kommentare"),
     _c("shares", "Shares", "Partages", "Geteilte Inhalte"),
@@ -91,7 +106,9 @@ _METRICS = (
     ),
 )
 _VIDEO = (
-    _c("video_id", "Content", "Contenu", "Videos", ID, required=True),
+    # The German UI says `Video` in the content table (WEIMA's Tabellendaten.csv), `Videos` in
+    # third-party descriptions.
+    _c("video_id", "Content", "Contenu", ("Video", "Videos"), ID, required=True),
     _c("video_title", "Video title", "Titre de la vidéo", "Videotitel", TEXT),
     _c(
         "published",
