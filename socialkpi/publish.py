@@ -14,7 +14,7 @@ reads the Parquet file that is there now, and each file is replaced by a rename.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -34,11 +34,15 @@ class PublishResult:
     path: Path
     size_bytes: int
     rows_by_mart: dict[str, int]
+    # With SOCIALKPI_POSTGRES_URL: "written" or "already current"; None when not configured.
+    postgres: str | None = None
 
 
-def publish(settings: Settings) -> PublishResult:
+def publish(settings: Settings, postgres_url: str | None = None) -> PublishResult:
     """Copy the marts into a fresh file and fresh Parquet files, verify row counts, then rename them
-    over the published ones (the replaced ones are kept as the previous copy)."""
+    over the published ones (the replaced ones are kept as the previous copy). Then, with a
+    PostgreSQL URL (argument or SOCIALKPI_POSTGRES_URL), the same marts into PostgreSQL
+    (socialkpi/publish_postgres)."""
     settings.published_dir.mkdir(parents=True, exist_ok=True)
     _remove_legacy_copies(settings.published_dir)
     _remove_abandoned_builds(settings.published_dir)
@@ -56,7 +60,22 @@ def publish(settings: Settings) -> PublishResult:
         swap_in(building / "live.duckdb", settings.published_live, settings.previous_live)
     finally:
         remove_tree(building)
-    return PublishResult(settings.published_marts, settings.published_marts.stat().st_size, rows)
+    published = PublishResult(settings.published_marts, settings.published_marts.stat().st_size, rows)
+    return publish_to_postgres(published, postgres_url)
+
+
+def publish_to_postgres(published: PublishResult, postgres_url: str | None = None) -> PublishResult:
+    """The published copy into PostgreSQL too, when a URL is configured."""
+    from socialkpi import publish_postgres
+
+    url = publish_postgres.postgres_url(postgres_url)
+    if not url:
+        return published
+    try:
+        outcome = publish_postgres.publish_marts(published.path, url, published.rows_by_mart)
+    except (publish_postgres.PostgresPublishFailed, publish_postgres.UnmappedType) as error:
+        raise PublishFailed(f"the DuckDB copy is published; PostgreSQL is not: {error}") from None
+    return replace(published, postgres="written" if outcome.rewritten else "already current")
 
 
 def _remove_legacy_copies(published_dir: Path) -> None:
@@ -133,9 +152,9 @@ def _write_live_views(target: Path, parquet_dir: Path, rows: dict[str, int]) -> 
                 raise PublishFailed(f"the live view marts.{name} reads {seen} rows of {expected}")
 
 
-def rollback(settings: Settings) -> Path:
+def rollback(settings: Settings, postgres_url: str | None = None) -> Path:
     """Put the previous published copy back, Parquet and views included (the current one becomes
-    the previous)."""
+    the previous); in PostgreSQL too when a URL is configured."""
     if not settings.previous_marts.exists():
         raise PublishFailed(
             f"no previous published copy at {settings.previous_marts}; nothing to roll back to"
@@ -143,6 +162,14 @@ def rollback(settings: Settings) -> Path:
     swap_back(settings.published_marts, settings.previous_marts)
     swap_folder_back(settings.published_parquet, settings.previous_parquet)
     swap_back(settings.published_live, settings.previous_live)
+    from socialkpi import publish_postgres
+
+    url = publish_postgres.postgres_url(postgres_url)
+    if url:
+        try:
+            publish_postgres.rollback(url)
+        except publish_postgres.PostgresPublishFailed as error:
+            raise PublishFailed(f"the DuckDB copy is rolled back; PostgreSQL is not: {error}") from None
     return settings.published_marts
 
 
