@@ -4,7 +4,7 @@ with changed numbers is a new row, and a new snapshot."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 import duckdb
@@ -61,19 +61,34 @@ def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_DDL)
 
 
+# Reasons of files whose rows were taken out of the warehouse after they loaded: a blocking data
+# check failed on their rows (socialkpi/isolation.py), or a person unloaded them (`socialkpi files
+# --unload`). Unlike a file the reader refused, such a file is not read again: the same bytes
+# would fail the same check. A new download (other bytes) loads.
+FAILED_CHECK = "failed check "
+UNLOADED_BY = "unloaded by "
+
+
+def held_back(entry: LedgerEntry) -> bool:
+    """True for a file taken out after it loaded (FAILED_CHECK, UNLOADED_BY): not loaded again."""
+    return entry.status == "quarantined" and (entry.reason or "").startswith((FAILED_CHECK, UNLOADED_BY))
+
+
 @dataclass
 class LedgerView:
     """What earlier runs recorded, read once before a load."""
 
     latest_by_url: dict[str, LedgerEntry]
     loaded_by_sha: dict[str, LedgerEntry]
+    held_back_by_sha: dict[str, LedgerEntry] = field(default_factory=dict)
 
     def unchanged(self, url: str, size_bytes: int, modified_at: datetime) -> LedgerEntry | None:
         """The entry of a file seen before with the same size and time that loaded (or was a
-        duplicate): no need to read or hash it again. Refused files are always read again, so
-        a new declaration or a fixed reader picks them up."""
+        duplicate, or was taken out after loading: `held_back`): no need to read or hash it
+        again. Refused files are always read again, so a new declaration or a fixed reader
+        picks them up."""
         entry = self.latest_by_url.get(url)
-        if entry and entry.status in ("loaded", "duplicate"):
+        if entry and (entry.status in ("loaded", "duplicate") or held_back(entry)):
             if entry.size_bytes == size_bytes and entry.modified_at == modified_at:
                 return entry
         return None
@@ -101,6 +116,7 @@ def read_ledger(con: duckdb.DuckDBPyConnection) -> LedgerView:
     return LedgerView(
         latest_by_url={e.file_url: e for e in entries},
         loaded_by_sha={e.sha256: e for e in entries if e.status == "loaded" and e.row_count is not None},
+        held_back_by_sha={e.sha256: e for e in entries if held_back(e)},
     )
 
 

@@ -151,8 +151,15 @@ class _Run:
         entry = _new_entry(file, read.sha256, self.seen.first_seen(file.url, read.sha256, self.now), self.now)
         earlier = self.seen.loaded_by_sha.get(read.sha256)
         original = earlier.relative_path if earlier else self.loaded_this_run.get(read.sha256)
+        held = self.seen.held_back_by_sha.get(read.sha256)
         if read.problem or (read.refusal and not original):
             entry.status, entry.reason = read.problem or read.refusal
+            self._refused(entry)
+        elif held and not original:
+            # These bytes were taken out after they loaded (a blocking check failed on their
+            # rows, or a person unloaded them): the same bytes stay out, wherever they lie now.
+            _describe_as(entry, held)
+            entry.status, entry.reason = held.status, held.reason
             self._refused(entry)
         elif original and original != file.relative_path:
             entry.status, entry.reason = DUPLICATE, f"same content as {original}, loaded once"

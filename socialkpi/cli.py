@@ -9,6 +9,7 @@ line says why; the rest was built and published).
 from __future__ import annotations
 
 import functools
+import getpass
 import os
 import sys
 import time
@@ -41,6 +42,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_FAILED, EXIT_FILES_REFUSED = 1, 2  # 2: the run completed, some input was not loaded
 _KNOWN_FAILURES = (
     BuildFailed,
+    steps.UnloadRefused,
     PublishFailed,
     ExportsFolderMissing,
     ReconciliationFailed,
@@ -194,8 +196,16 @@ def load(exports: str | None, warehouse: str | None) -> None:
 def build(exports: str | None, warehouse: str | None) -> None:
     """Build staging models and marts with dbt, running every test and contract."""
     with _Progress() as progress:
-        steps.build(load_settings(exports, warehouse), progress)
+        quarantined = steps.build(load_settings(exports, warehouse), progress)
     out.print("build passed: models built, all tests and contracts passed")
+    for held in quarantined:
+        out.print(f"  [yellow]quarantined[/yellow] {escape(held.relative_path)}: {escape(held.reason)}")
+    if quarantined:
+        err.print(
+            f"[yellow]{len(quarantined)} file(s) failed a blocking check and were taken out; "
+            "the rest was built.[/yellow] See `socialkpi files --status quarantined`."
+        )
+        sys.exit(EXIT_FILES_REFUSED)
 
 
 @main.command()
@@ -222,12 +232,24 @@ def parse(exports: str | None, warehouse: str | None) -> None:
 @main.command()
 @_settings_options
 @click.option("--status", type=click.Choice(STATUSES), help="Only files with this status.")
+@click.option(
+    "--unload",
+    "unload_path",
+    metavar="PATH",
+    help="Take this loaded file (its path as listed here) out of the warehouse: its rows leave "
+    "raw, the same bytes are not loaded again, the next refresh rebuilds without it.",
+)
 @_one_line_errors
-def files(exports: str | None, warehouse: str | None, status: str | None) -> None:
+def files(exports: str | None, warehouse: str | None, status: str | None, unload_path: str | None) -> None:
     """The file ledger: every export file seen, what became of it, and why."""
     settings = load_settings(exports, warehouse)
     if not settings.warehouse.exists():
         raise PublishFailed(f"no warehouse at {settings.warehouse} yet: run `socialkpi load` first")
+    if unload_path:
+        for held in steps.unload(settings, unload_path, getpass.getuser()):
+            out.print(f"unloaded {held.relative_path}: {held.rows} raw rows removed", markup=False)
+        out.print("the next `socialkpi refresh` rebuilds and publishes the marts without it", markup=False)
+        return
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         rows = con.execute(
             "select relative_path, status, channel, account, snapshot_date, row_count, reason "

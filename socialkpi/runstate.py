@@ -145,9 +145,14 @@ def dagster_build_arguments(settings: Settings) -> tuple[str, ...]:
 
 def publish_is_current(settings: Settings) -> bool:
     """The published copy holds the marts of the last build that passed, and is the file that
-    publish wrote."""
+    publish wrote; and PostgreSQL, when SOCIALKPI_POSTGRES_URL is set, holds the same marts (a
+    rollback there, or a database that was down at the last publish, is published again)."""
+    from socialkpi import publish_postgres
+
     passed, published = last(settings, BUILD), last(settings, PUBLISH)
-    return bool(passed and published and published == (passed[0], published_identity(settings)))
+    current = bool(passed and published and published == (passed[0], published_identity(settings)))
+    url = publish_postgres.postgres_url()
+    return current and (not url or publish_postgres.is_current(settings.published_marts, url))
 
 
 def record_publish(settings: Settings) -> None:
@@ -176,6 +181,14 @@ def record(settings: Settings, step: str, inputs: Inputs, output: str = "") -> N
             f"insert or replace into {STATE_TABLE} values (?, ?, ?, ?, now())",
             [step, inputs.files, inputs.project, output],
         )
+
+
+def forget_passed_build(con: duckdb.DuckDBPyConnection) -> None:
+    """Rows left raw (a file quarantined or unloaded, pipelines/unload.py) while the incremental
+    models still hold them: no build counts as passed until one rebuilds from raw, so the next
+    plan is `--full-refresh`. Runs in the transaction that removes the rows."""
+    _ensure(con)
+    con.execute(f"delete from {STATE_TABLE} where step = ?", [BUILD])
 
 
 def published_identity(settings: Settings) -> str:

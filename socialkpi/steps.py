@@ -6,13 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import duckdb
+
 from pipelines.comments.load import CommentsReport
+from pipelines.errors import LOADED, QUARANTINED
+from pipelines.ledger import UNLOADED_BY
 from pipelines.load import LoadReport, load_exports
+from pipelines.unload import Unloaded, loaded_at_path
 from socialkpi import comments, runstate
+from socialkpi.isolation import build_isolating, quarantine
 from socialkpi.publish import PublishResult, publish
 from socialkpi.reconcile import reconcile
 from socialkpi.settings import Settings
-from socialkpi.transform import build_models, parsed_meanwhile, run_dbt
+from socialkpi.transform import parsed_meanwhile, run_dbt
 
 Progress = Callable[[str], None]
 
@@ -26,23 +32,27 @@ def load_comments(settings: Settings, progress: Progress | None = None) -> Comme
     return comments.load(settings, progress)
 
 
-def build(settings: Settings, progress: Progress | None = None) -> None:
-    """`dbt build` of seeds, models, contracts and data tests (WITHOUT_UNIT_TESTS); raises
-    BuildFailed on any error-severity failure, so nothing downstream publishes. Incremental when
-    only rows were added since the last build that passed, in full when the dbt project changed
-    (socialkpi/runstate.py)."""
+def build(settings: Settings, progress: Progress | None = None) -> list[Unloaded]:
+    """`dbt build` of seeds, models, contracts and data tests (WITHOUT_UNIT_TESTS). A blocking
+    check that fails on rows of one file quarantines that file and the build runs again without
+    it (socialkpi/isolation.py); returns those files. Raises BuildFailed on a failure no file
+    explains, so nothing downstream publishes. Incremental when only rows were added since the
+    last build that passed, in full when the dbt project changed (socialkpi/runstate.py)."""
     inputs = runstate.current_inputs(settings)
     plan = runstate.plan_build(settings, inputs)
-    _build(settings, inputs, () if plan.skip else plan.dbt_arguments, progress)
+    return _build(settings, inputs, () if plan.skip else plan.dbt_arguments, progress)
 
 
 def _build(
     settings: Settings, inputs: runstate.Inputs, arguments: tuple[str, ...], progress: Progress | None
-) -> None:
+) -> list[Unloaded]:
     started_at = datetime.now(UTC).isoformat()
     runstate.record(settings, runstate.BUILD_STARTED, inputs)
-    build_models(settings, *arguments, progress=progress)
-    runstate.record(settings, runstate.BUILD, inputs, started_at)
+    quarantined = build_isolating(settings, arguments, progress)
+    # A quarantine took files out: the build that passed was made from the files left.
+    built_from = runstate.current_inputs(settings) if quarantined else inputs
+    runstate.record(settings, runstate.BUILD, built_from, started_at)
+    return quarantined
 
 
 def parse(settings: Settings) -> None:
@@ -53,8 +63,10 @@ def parse(settings: Settings) -> None:
 def refresh(
     settings: Settings, progress: Progress | None = None
 ) -> tuple[LoadReport, CommentsReport, PublishResult]:
-    """The nightly job: load what is new, build and test everything, publish only if all passed.
-    Steps whose inputs did not change since they last succeeded are skipped (socialkpi/runstate.py)."""
+    """The nightly job: load what is new, build and test everything, publish unless a failure no
+    single file explains blocks it (files whose rows fail a blocking check are quarantined and
+    join the load report's newly refused files). Steps whose inputs did not change since they
+    last succeeded are skipped (socialkpi/runstate.py)."""
     say = progress or (lambda _message: None)
     with parsed_meanwhile(settings):
         report = load(settings, progress)
@@ -64,7 +76,7 @@ def refresh(
     plan = runstate.plan_build(settings, inputs)
     say(plan.why)
     if not plan.skip:
-        _build(settings, inputs, plan.dbt_arguments, progress)
+        held_back(report, _build(settings, inputs, plan.dbt_arguments, progress))
     if runstate.publish_is_current(settings):
         say("the published copy holds the current marts: publish skipped")
         return report, comments_report, runstate.published_result(settings)
@@ -72,3 +84,34 @@ def refresh(
     result = publish(settings)
     runstate.record_publish(settings)
     return report, comments_report, result
+
+
+def held_back(report: LoadReport, quarantined: list[Unloaded]) -> None:
+    """Files the build quarantined are this run's news like files the reader refused: their
+    ledger entries in the report say so, and the run exits 2."""
+    reasons = {q.sha256: q.reason for q in quarantined}
+    for entry in report.entries:
+        if entry.sha256 in reasons and entry.status == LOADED:
+            entry.status, entry.reason = QUARANTINED, reasons[entry.sha256]
+            report.newly_refused.append(entry)
+    report.loaded_now[:] = [e for e in report.loaded_now if e.sha256 not in reasons]
+
+
+def unload(settings: Settings, path: str, user: str) -> list[Unloaded]:
+    """Take the loaded file at `path` (as `socialkpi files` shows it, or its URL) out of the
+    warehouse on purpose: its rows leave raw, its ledger entry says who unloaded it and when,
+    the same bytes are not loaded again, and the next refresh rebuilds the models without it."""
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        found = loaded_at_path(con, path)
+    if not found:
+        raise UnloadRefused(f"no loaded file at {path}: see `socialkpi files --status loaded`")
+    reason = (
+        f"{UNLOADED_BY}{user} on {datetime.now(UTC).date().isoformat()}: its rows were taken out "
+        "of the warehouse; the next refresh rebuilds without it (a new download of the file loads)"
+    )
+    held, _tables = quarantine(settings, dict.fromkeys(found, reason))
+    return held
+
+
+class UnloadRefused(Exception):
+    """Nothing to unload at that path."""

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines import checkpoints
@@ -19,8 +20,24 @@ WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
 PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's saved parse, in the target folder
 
 
+@dataclass(frozen=True)
+class FailedNode:
+    """One node a dbt build reported as failed: a test that found rows (`relation` is where dbt
+    stored them, schema `audit`) or a model, seed or test that could not run."""
+
+    name: str
+    resource_type: str
+    status: str  # "fail" (a test found rows) or "error" (it could not run)
+    relation: str | None
+    description: str = ""
+
+
 class BuildFailed(Exception):
     """dbt reported an error or a failed error-severity test; nothing downstream may publish."""
+
+    def __init__(self, message: str, failed: tuple[FailedNode, ...] = ()) -> None:
+        super().__init__(message)
+        self.failed = failed
 
 
 def dbt_args(command: str, *extra: str) -> list[str]:
@@ -88,7 +105,7 @@ def run_dbt(settings: Settings, command: str, *extra: str, progress: Callable[[s
     result = dbtRunner(callbacks=callbacks).invoke(dbt_args(command, "--quiet", *extra))
     _release_dbt_database()
     if not result.success:
-        raise BuildFailed(_failure_summary(result, settings))
+        raise BuildFailed(_failure_summary(result, settings), _failed_nodes(result))
     return result
 
 
@@ -150,6 +167,20 @@ def _failure_summary(result, settings: Settings) -> str:
         if str(r.status) in ("error", "fail")
     ]
     return "dbt build failed: " + "; ".join(failures or ["see dbt_project/logs/dbt.log"])
+
+
+def _failed_nodes(result) -> tuple[FailedNode, ...]:
+    return tuple(
+        FailedNode(
+            name=r.node.name,
+            resource_type=str(r.node.resource_type),
+            status=str(r.status),
+            relation=getattr(r.node, "relation_name", None),
+            description=(getattr(r.node, "description", "") or "").strip(),
+        )
+        for r in (result.result or [])
+        if str(r.status) in ("error", "fail")
+    )
 
 
 def first_failing_row(audit_relation: str | None, settings: Settings) -> str:
