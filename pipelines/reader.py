@@ -193,7 +193,10 @@ def _finish(
 ) -> ParsedExport:
     """What every table goes through, whatever file it came from."""
     fmt = recognition.format
-    provenance = resolve(fmt, where.file.relative_path, where.file.modified_at, recognition.language)
+    # Rows that name their account (Meta's Page name) name the file's account only when no
+    # folder does; a row naming another one is a collaboration, told apart in dbt staging.
+    named = table[fmt.account_column].to_pylist() if fmt.account_column in table.column_names else ()
+    provenance = resolve(fmt, where.file.relative_path, where.file.modified_at, recognition.language, named)
     # A trailing comma on the header (or a padded sheet) makes empty, nameless columns: drop them.
     table = table.drop_columns(
         [
@@ -206,6 +209,8 @@ def _finish(
         title = _title(layout, recognition)
         table = table.append_column(fmt.title_column, pa.array([title] * table.num_rows, pa.string()))
     table, notes = _without_error_rows(table, fmt)
+    if provenance.account_guessed:  # the ledger says where the account came from
+        notes = (*notes, provenance.account_guessed)
     _validate(table, recognition)
     table = _conform(table, fmt)
     table = _with_lineage(table, where.source, sha256, provenance, fmt, ingested_at)
@@ -502,25 +507,9 @@ def _with_lineage(
     for name, value in values.items():
         if name == "_row_number":
             arrays.append(pa.array(range(1, rows + 1), pa.int64()))
-        elif name == "_account" and fmt.account_column:
-            arrays.append(_row_accounts(table[fmt.account_column], provenance.account))
         else:
             arrays.append(pa.repeat(pa.scalar(value, _LINEAGE_TYPES[name]), rows))
     return pa.table([*table.columns, *arrays], names=[*table.column_names, *values])
-
-
-def _row_accounts(names: pa.ChunkedArray, fallback: str | None) -> pa.Array:
-    """The account each row names (lower case), else the file's account from name or folder."""
-    folded = pc.utf8_lower(pc.utf8_trim_whitespace(names))
-    named = pc.if_else(pc.equal(folded, ""), pa.scalar(None, pa.string()), folded)
-    accounts = pc.fill_null(named, pa.scalar(fallback, pa.string())).combine_chunks()
-    if accounts.null_count:
-        raise UnreadableExport(
-            "some rows do not name their account and the file is not in a folder named after it; "
-            "put it in exports/<account>/",
-            QUARANTINED,
-        )
-    return accounts
 
 
 def lineage_types() -> dict[str, pa.DataType]:

@@ -208,7 +208,7 @@ def test_a_youtube_zip_takes_channel_and_window_from_its_name_and_keeps_the_tota
     tables = {p.format.name: p for p in read_export(content, file, "sha", NOW)}
     assert set(tables) == {"youtube.table_content", "youtube.totals"}
     videos = tables["youtube.table_content"]
-    assert videos.provenance.account == "cern official"
+    assert videos.provenance.account == "cern_official"  # `yt/` names a platform, not an account
     assert videos.provenance.snapshot_date.isoformat() == "2025-09-30"
     assert videos.table["video_id"].to_pylist() == ["Total", " -abcdefghij"]
     assert videos.table["_source_file"][0].as_py().endswith("::Table data.csv")
@@ -216,7 +216,7 @@ def test_a_youtube_zip_takes_channel_and_window_from_its_name_and_keeps_the_tota
 
 def test_a_youtube_table_capped_at_500_rows_drops_the_trailer():
     text = 'Cities,City name,Views\n0x1:0x2,"New York, NY, USA",5\nShowing top 500 results,,\n'
-    assert read(text.encode(), "yt/Table data.csv").table.num_rows == 1
+    assert read(text.encode(), "yt/cern/Table data.csv").table.num_rows == 1
 
 
 def test_a_meta_daily_series_in_utf16_with_a_title_line_keeps_the_title():

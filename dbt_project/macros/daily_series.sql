@@ -1,35 +1,37 @@
-{#- A channel's page × day mart from the Meta daily series: each metric's day from the most
-    recent download that covered it, one column per metric. -#}
+{#- A channel's page × day rows from the Meta daily series: each metric's day from the most
+    recent download that covered it, one column per metric. One select, for a CTE. -#}
+{% macro meta_daily_series_days(channel, metrics) -%}
+    select
+        '{{ channel }}' as channel,
+        latest_download.account,
+        latest_download.date,
+        max(latest_download.snapshot_date) as snapshot_date,
+        {%- for metric in metrics %}
+        cast(
+            sum(latest_download.value) filter (where latest_download.metric = '{{ metric }}')
+            as bigint
+        ) as {{ metric }}
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from (
+        select *
+        from {{ ref('stg_meta__daily_series') }}
+        where channel = '{{ channel }}' and metric is not null
+        qualify row_number() over (
+            partition by account, metric, date
+            order by snapshot_date desc, ingested_at desc, source_file desc
+        ) = 1
+    ) as latest_download
+    group by latest_download.account, latest_download.date
+{%- endmacro %}
+
+{#- A channel's page × day mart from the Meta daily series alone. -#}
 {% macro meta_daily_mart(channel, metrics) -%}
 with
 
-series as (
-    select * from {{ ref('stg_meta__daily_series') }}
-    where channel = '{{ channel }}'
-),
-
-latest_download as (
-    select *
-    from series
-    qualify row_number() over (
-        partition by account, metric, date
-        order by snapshot_date desc, ingested_at desc, source_file desc
-    ) = 1
-),
-
-pivoted as (
-    select
-        '{{ channel }}' as channel,
-        account,
-        date,
-        max(snapshot_date) as snapshot_date,
-        {%- for metric in metrics %}
-        cast(sum(value) filter (where metric = '{{ metric }}') as bigint) as {{ metric }}
-        {{- "," if not loop.last }}
-        {%- endfor %}
-    from latest_download
-    group by account, date
+series_days as (
+    {{ meta_daily_series_days(channel, metrics) }}
 )
 
-select * from pivoted
+select * from series_days
 {%- endmacro %}

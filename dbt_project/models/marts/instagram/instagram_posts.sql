@@ -21,6 +21,8 @@ final as (
         text,
         {{ post_format('post_type', 'text') }} as format,
         post_type,
+        is_collaboration,
+        author_account,
         snapshot_date,
         first_seen_date,
         snapshot_count,

@@ -27,7 +27,7 @@ with_year as (
 typed as (
     select
         'facebook' as channel,
-        _account as account,
+        {{ account_of('_account') }} as account,
         cast(
             case
                 when cast(same_year_day as date) > _snapshot_date

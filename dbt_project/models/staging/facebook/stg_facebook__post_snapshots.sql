@@ -23,7 +23,7 @@ legacy_source as (
 legacy_typed as (
     select
         'facebook' as channel,
-        _account as account,
+        {{ account_of('_account') }} as account,
         trim(post_id) as post_id,
         cast(null as varchar) as page_id,
         _snapshot_date as snapshot_date,
@@ -52,7 +52,7 @@ business_suite_typed as (
     select
         ---------- ids and lineage
         'facebook' as channel,
-        _account as account,
+        {{ account_of('_account') }} as account,
         trim(post_id) as post_id,
         trim(page_id) as page_id,
         _snapshot_date as snapshot_date,

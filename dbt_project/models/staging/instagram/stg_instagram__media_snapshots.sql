@@ -13,11 +13,55 @@ source as (
     {{ one_copy_per_file_row(rows_loaded_since_last_build(source('raw_instagram', 'media'))) }}
 ),
 
+named as (
+    select
+        *,
+        {{ normalize_account('account_username') }} as named_account
+    from source
+),
+
+-- The name a file gives its own account: the one most of its rows give (the first named on a
+-- tie), as the loader decides it (pipelines.provenance.most_named_account).
+file_names as (
+    select
+        _file_sha256,
+        _source_file,
+        named_account as file_named_account
+    from named
+    where named_account <> ''
+    group by _file_sha256, _source_file, named_account
+    qualify row_number() over (
+        partition by _file_sha256, _source_file order by count(*) desc, min(_row_number)
+    ) = 1
+),
+
+-- A row is a collaboration when it names an account that is neither the file's own name nor,
+-- through seeds/accounts.csv, the file's account (an Instagram collaboration post of another
+-- account): kept once, under the file's account, with its author.
+attributed as (
+    select
+        named.*,
+        {{ account_of('named._account') }} as file_account,
+        {{ account_of('named.named_account') }} as author_account,
+        coalesce(
+            named.named_account <> file_names.file_named_account
+            and {{ account_of('named.named_account') }} <> {{ account_of('named._account') }},
+            false
+        ) as is_collaboration
+    from named
+    left join file_names
+        on
+            named._file_sha256 = file_names._file_sha256
+            and named._source_file = file_names._source_file
+),
+
 typed as (
     select
         ---------- ids and lineage
         'instagram' as channel,
-        _account as account,
+        file_account as account,
+        case when is_collaboration then author_account else file_account end as author_account,
+        is_collaboration,
         trim(post_id) as post_id,
         trim(account_id) as account_id,
         _snapshot_date as snapshot_date,
@@ -50,7 +94,7 @@ typed as (
         {{ to_count('profile_visits') }} as profile_visits,
         {{ to_count('sticker_taps') }} as sticker_taps,
         {{ to_count('duration_seconds') }} as duration_seconds
-    from source
+    from attributed
 ),
 
 one_row_per_snapshot as (

@@ -22,7 +22,7 @@ followers as (
 
 metrics_typed as (
     select
-        _account as account,
+        {{ account_of('_account') }} as account,
         cast({{ to_utc_timestamp('date') }} as date) as date,
         _snapshot_date as snapshot_date,
         _source_file as source_file,
@@ -39,7 +39,7 @@ metrics_typed as (
 
 followers_typed as (
     select
-        _account as account,
+        {{ account_of('_account') }} as account,
         cast({{ to_utc_timestamp('date') }} as date) as date,
         _snapshot_date as snapshot_date,
         _source_file as source_file,

@@ -18,7 +18,7 @@ typed as (
     select
         ---------- ids and lineage
         'linkedin' as channel,
-        _account as account,
+        {{ account_of('_account') }} as account,
         regexp_extract(post_url, 'urn:li:[A-Za-z]+:[0-9]+') as post_id,
         _snapshot_date as snapshot_date,
         _source_file as source_file,

@@ -19,7 +19,7 @@ typed as (
     select
         ---------- ids and lineage
         'twitter' as channel,
-        _account as account,
+        {{ account_of('_account') }} as account,
         cast({{ to_utc_timestamp('"date"') }} as date) as date,
         _snapshot_date as snapshot_date,
         _source_file as source_file,

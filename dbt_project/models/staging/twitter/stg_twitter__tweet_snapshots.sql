@@ -17,7 +17,7 @@ typed as (
     select
         ---------- ids and lineage
         'twitter' as channel,
-        _account as account,
+        {{ account_of('_account') }} as account,
         trim(post_id) as post_id,
         _snapshot_date as snapshot_date,
         _source_file as source_file,

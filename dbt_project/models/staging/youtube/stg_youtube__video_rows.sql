@@ -12,7 +12,7 @@ typed as (
     select
         ---------- ids and lineage
         'youtube' as channel,
-        _account as account,
+        {{ account_of('_account') }} as account,
         -- Studio writes ids that start with "-" with a leading space (a spreadsheet guard).
         trim(video_id) as video_id,
         {{ is_total_row('video_id') }} as is_total_row,

@@ -1,0 +1,117 @@
+{#- Accounts: one name per account, whatever spelling the files give (DESIGN.md §3).
+
+    The loader records a file's account as its folder names it (pipelines/provenance.py), or as
+    the export names it when no folder does; raw keeps that. Staging maps every such name
+    through seeds/accounts.csv (an account's own name and its `|`-separated aliases), so editing
+    the seed re-maps every loaded file at the next build, with no reload. -#}
+
+{#- The normalisation pipelines.provenance.normalize_account applies in Python, in SQL: lower
+    case, accents dropped (strip_accents: every combining mark), runs of spaces, `_` and `-` as one
+    `_`, none at either end. `PC Merchandise`, `pc-merchandise` -> `pc_merchandise`.
+    tests/test_accounts_and_channels.py checks that the two agree. -#}
+{% macro normalize_account(expression) -%}
+    trim(
+        regexp_replace(
+            lower(strip_accents({{ expression }})), '[ \t\r\n\x{00a0}\x{202f}_-]+', '_', 'g'
+        ),
+        '_'
+    )
+{%- endmacro %}
+
+{#- Every name of every account in seeds/accounts.csv: (name, account), both normalised. -#}
+{% macro account_names() -%}
+    select distinct
+        {{ normalize_account('listed.account') }} as account,
+        {{ normalize_account('names.name') }} as name
+    from {{ ref('accounts') }} as listed,
+        unnest(
+            list_concat([listed.account], string_split(coalesce(listed.aliases, ''), '|'))
+        ) as names (name)
+    where {{ normalize_account('names.name') }} <> ''
+{%- endmacro %}
+
+{#- The account a name read from an export belongs to: the account seeds/accounts.csv lists it
+    under (as its name or an alias), else the name itself, normalised. -#}
+{% macro account_of(expression) -%}
+    coalesce(
+        (
+            select min(account_names.account)
+            from ({{ account_names() }}) as account_names
+            where account_names.name = {{ normalize_account(expression) }}
+        ),
+        {{ normalize_account(expression) }}
+    )
+{%- endmacro %}
+
+{#- The Meta channel a folder on a file's path names (`facebook/cern/Views.csv` -> facebook): the
+    nearest such folder above the file, or NULL. The words are the Facebook and Instagram ones of
+    pipelines.provenance.PLATFORM_FOLDERS (kept in step by tests/test_accounts_and_channels.py). -#}
+{% macro path_meta_channel(path) -%}
+    {%- set words = [] -%}
+    {%- for channel, names in meta_channel_folders().items() -%}
+        {%- do words.extend(names) -%}
+    {%- endfor -%}
+    {%- set folder -%}
+        regexp_extract(
+            lower({{ path }}), '^(?:.*/)?({{ words | join("|") }})/(?:[^/]*/)*[^/]*$', 1
+        )
+    {%- endset %}
+    case
+        {%- for channel, names in meta_channel_folders().items() %}
+        when {{ folder }} in ('{{ names | join("', '") }}') then '{{ channel }}'
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+{#- The folder words of path_meta_channel, per Meta channel. -#}
+{% macro meta_channel_folders() -%}
+    {{ return({
+        'facebook': ['facebook', 'fb'],
+        'instagram': ['instagram', 'ig', 'insta'],
+    }) }}
+{%- endmacro %}
+
+{#- Seed test: a name (an account or an alias, normalised) belongs to one account only, or which
+    account its files are would depend on the order of the rows. -#}
+{% test one_account_per_name(model) %}
+    with
+
+    names as (
+        select
+            {{ normalize_account('listed.account') }} as account,
+            {{ normalize_account('names.name') }} as name
+        from {{ model }} as listed,
+            unnest(
+                list_concat([listed.account], string_split(coalesce(listed.aliases, ''), '|'))
+            ) as names (name)
+    )
+
+    select
+        name,
+        string_agg(distinct account, ', ') as accounts,
+        'give the name to one account only in seeds/accounts.csv' as advice
+    from names
+    where name <> ''
+    group by name
+    having count(distinct account) > 1
+{% endtest %}
+
+{#- stg_meta__daily_series: every Meta daily series row has a channel. A bare title (`Reach`)
+    names no platform; when neither accounts.csv, nor a facebook/ or instagram/ folder above the
+    file, nor the account's other exports say which one the account is, the rows cannot go to
+    a mart. One row per file (source_file), with what a person can do about it. -#}
+{% test meta_series_channel_is_known(model) %}
+    select
+        source_file,
+        account,
+        series_title,
+        count(*) as days,
+        'the series "' || series_title || '" does not say whether ' || account
+        || ' is a Facebook Page or an Instagram account: add the account''s channel to'
+        || ' seeds/accounts.csv (a row facebook,' || account || ' or instagram,' || account
+        || '), or put the file in exports/facebook/' || account || '/ or exports/instagram/'
+        || account || '/' as advice
+    from {{ model }}
+    where channel is null and metric is not null
+    group by source_file, account, series_title
+{% endtest %}
