@@ -8,14 +8,17 @@ filesystem source, so its credentials come from dlt's usual config and secrets.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
+import re
 import stat
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from pipelines.errors import QUARANTINED, UNRECOGNISED
 from pipelines.reader import ExportFile
 
 
@@ -26,11 +29,13 @@ class ExportsFolderMissing(Exception):
 @dataclass(frozen=True)
 class Listed:
     """One entry of the exports folder: the file as listed, how to read its bytes, and, for an
-    entry that cannot be read at all (a link to nothing, a named pipe), why not."""
+    entry that cannot be read at all (a link to nothing, a named pipe, a folder that cannot be
+    listed, a name that is not UTF-8), why not and the status that gives."""
 
     file: ExportFile
     read: Callable[[], bytes]
     unreadable: str | None = None
+    unreadable_status: str = UNRECOGNISED
     stat_again: Callable[[], tuple[int, datetime] | None] = lambda: None
 
     def changed_while_read(self, data: bytes) -> bool:
@@ -84,28 +89,81 @@ def _list_bucket(location: str) -> Iterator[Listed]:
 
 def _walk(root: str, relative: str, visited: set[tuple[int, int]] | None = None) -> Iterator[Listed]:
     """Depth-first through folders and folder links, entering each real folder once (a link back
-    to a parent folder would otherwise recurse forever)."""
+    to a parent folder would otherwise recurse forever). An entry that cannot be listed, stat'ed
+    or named is a ledger row of its own, never the end of the walk."""
     visited = set() if visited is None else visited
     folder = os.path.join(root, relative)
-    identity = os.stat(folder)
-    if (identity.st_dev, identity.st_ino) in visited:
+    try:
+        identity = os.stat(folder)
+        if (identity.st_dev, identity.st_ino) in visited:
+            return
+        visited.add((identity.st_dev, identity.st_ino))
+        with os.scandir(folder) as entries:
+            found = [entry for entry in entries if not _ignored(entry.name)]
+    except OSError as error:
+        if not relative:
+            raise ExportsFolderMissing(
+                f"exports folder {root!r} cannot be read ({error.strerror or error}); give the "
+                "user running socialkpi read access to it"
+            ) from None
+        yield _unlisted_folder(folder, relative, error)
         return
-    visited.add((identity.st_dev, identity.st_ino))
-    with os.scandir(folder) as entries:
-        found = [entry for entry in entries if not _ignored(entry.name)]
     for entry in found:
-        path = f"{relative}/{entry.name}" if relative else entry.name
-        try:
-            info = entry.stat()  # follows links: what a reader of this path would get
-        except OSError as error:
-            yield _unreadable(entry, path, f"a link that leads to no file ({error.strerror})")
-            continue
-        if stat.S_ISDIR(info.st_mode):
-            yield from _walk(root, path, visited)
-        elif stat.S_ISREG(info.st_mode):
-            yield _local_file(entry.path, path, info)
-        else:
-            yield _unreadable(entry, path, "not a regular file (a named pipe, socket or device)")
+        yield from _entry(root, f"{relative}/{entry.name}" if relative else entry.name, entry, visited)
+
+
+def _entry(root: str, path: str, entry: os.DirEntry, visited: set[tuple[int, int]]) -> Iterator[Listed]:
+    if not _is_utf8(path):
+        yield _unreadable(entry, path, NOT_UTF8, QUARANTINED)
+        return
+    try:
+        info = entry.stat()  # follows links: what a reader of this path would get
+    except OSError as error:
+        yield _unreadable(entry, path, _unstattable(entry, error))
+        return
+    if stat.S_ISDIR(info.st_mode):
+        yield from _walk(root, path, visited)
+    elif stat.S_ISREG(info.st_mode):
+        yield _local_file(entry.path, path, info)
+    else:
+        yield _unreadable(entry, path, "not a regular file (a named pipe, socket or device)")
+
+
+NOT_UTF8 = (
+    "the file name is not valid UTF-8 (bytes shown as \\xNN; an old archiver or another system's "
+    "encoding wrote it); rename the file and it loads on the next run"
+)
+_TOO_LONG = (
+    "path is longer than the system allows ({strerror}); move the files to a folder with a shorter path"
+)
+
+
+def _unstattable(entry: os.DirEntry, error: OSError) -> str:
+    if error.errno == errno.ENAMETOOLONG:
+        return f"a file or folder whose {_TOO_LONG.format(strerror=error.strerror)}"
+    if _is_link(entry) and error.errno in (errno.ENOENT, errno.ELOOP, errno.ENOTDIR):
+        return f"a link that leads to no file ({error.strerror})"
+    return f"an entry that cannot be read ({error.strerror or error})"
+
+
+def _unlisted_folder(folder: str, relative: str, error: OSError) -> Listed:
+    """A folder whose files cannot be listed: one ledger row for the folder."""
+    if error.errno == errno.ENAMETOOLONG:
+        reason = f"a folder whose {_TOO_LONG.format(strerror=error.strerror)}"
+    elif error.errno in (errno.EACCES, errno.EPERM):
+        reason = (
+            f"a folder that cannot be listed ({error.strerror}); give the user running socialkpi "
+            "read access to it, or move its exports out"
+        )
+    else:
+        reason = f"a folder that cannot be listed ({error.strerror or error})"
+    file = ExportFile(
+        relative_path=shown_path(relative + "/"),
+        url=_file_url(folder + "/"),
+        size_bytes=0,
+        modified_at=_mtime_of(folder),
+    )
+    return Listed(file, lambda: b"", unreadable=f"{reason}; its files are not read")
 
 
 def _local_file(full_path: str, relative_path: str, info: os.stat_result) -> Listed:
@@ -135,22 +193,73 @@ def _size_and_time(full_path: str, listed_time: datetime) -> tuple[int, datetime
     return (now.st_size, _mtime(now))
 
 
-def _unreadable(entry: os.DirEntry, relative_path: str, reason: str) -> Listed:
-    info = entry.stat(follow_symlinks=False)
+def _unreadable(entry: os.DirEntry, relative_path: str, reason: str, status: str = UNRECOGNISED) -> Listed:
     file = ExportFile(
-        relative_path=relative_path,
+        relative_path=shown_path(relative_path),
         url=_file_url(entry.path),
         size_bytes=0,
-        modified_at=_mtime(info),
+        modified_at=_mtime_of(entry.path),
     )
-    target = f" -> {os.readlink(entry.path)}" if entry.is_symlink() else ""
-    return Listed(file, lambda: b"", unreadable=f"{reason}{target}; not read")
+    target = ""
+    if _is_link(entry):
+        try:
+            target = f" -> {shown_path(os.readlink(entry.path))}"
+        except OSError:
+            pass
+    return Listed(file, lambda: b"", unreadable=f"{reason}{target}; not read", unreadable_status=status)
+
+
+def _is_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
+
+
+def _mtime_of(path: str) -> datetime:
+    """The entry's own time (not its link's target), or the epoch when even that cannot be read
+    (a path too long): a time that does not change from run to run."""
+    try:
+        return _mtime(os.stat(path, follow_symlinks=False))
+    except OSError:
+        return datetime.fromtimestamp(0, UTC)
 
 
 def _file_url(path: str) -> str:
     """The file's own URL, links not resolved (two links to one file are two entries; dlt's
-    listing resolves them, which fails on a link loop), otherwise as dlt writes it."""
-    return "file://" + urllib.parse.quote(path)  # what Path(path).as_uri() gives, 10x faster
+    listing resolves them, which fails on a link loop), otherwise as dlt writes it. Quoted from
+    the name's bytes, so a name that is not UTF-8 has a URL too (%E9)."""
+    return "file://" + urllib.parse.quote(os.fsencode(path))  # what Path.as_uri() gives, 10x faster
+
+
+def _is_utf8(name: str) -> bool:
+    """os.scandir gives the undecodable bytes of a name as lone surrogates."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_path(path: str) -> str:
+    """A path as text that can be stored and printed: bytes that are not UTF-8 as `\\xNN`."""
+    return path if _is_utf8(path) else os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+# Control characters (a name can hold ESC sequences or a newline) and the bidirectional overrides
+# that reorder what a terminal shows.
+_UNPRINTABLE = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text from a file name (a path, a reason naming a ZIP member) made safe to print: control
+    characters and bidi overrides escaped as `\\xNN` / `\\uNNNN`."""
+    return _UNPRINTABLE.sub(_escaped, shown_path(text))
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _mtime(info: os.stat_result) -> datetime:

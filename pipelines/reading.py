@@ -10,6 +10,7 @@ from datetime import datetime
 
 from pipelines.errors import QUARANTINED, UNRECOGNISED, UnreadableExport
 from pipelines.exports import Listed
+from pipelines.limits import Limit, max_inflated_bytes
 from pipelines.reader import ParsedExport, read_export
 
 STILL_BEING_WRITTEN = (
@@ -45,7 +46,9 @@ def _read_listed(listed: Listed) -> tuple[bytes, tuple[str, str] | None]:
     to nothing), it cannot be read, or it changed while it was read (a download or copy still in
     progress, so the bytes may be cut short)."""
     if listed.unreadable:
-        return b"", (UNRECOGNISED, listed.unreadable)
+        return b"", (listed.unreadable_status, listed.unreadable)
+    if listed.file.size_bytes > (limit := max_inflated_bytes()).value:
+        return b"", (QUARANTINED, _too_large(listed.file.size_bytes, limit))
     try:
         data = listed.read()
     except FileNotFoundError:
@@ -55,6 +58,16 @@ def _read_listed(listed: Listed) -> tuple[bytes, tuple[str, str] | None]:
     if listed.changed_while_read(data):
         return data, (QUARANTINED, STILL_BEING_WRITTEN)
     return data, None
+
+
+def _too_large(size: int, limit: Limit) -> str:
+    """A file is held whole while it is parsed (bytes, text and table at once): one larger than
+    the bound would take the machine's memory, and no platform exports that much at once."""
+    return (
+        f"the file is {size:,} bytes, more than the {limit.value:,} one export may hold "
+        f"({limit.named()}); real exports are a few MB: split the download into shorter periods, "
+        f"or raise {limit.env}"
+    )
 
 
 def read_files(

@@ -162,14 +162,20 @@ def slug(header: str) -> str:
 
 
 def _column_names(fmt: ExportFormat, header: tuple[str, ...]) -> tuple[str, ...]:
-    """Canonical names for known cells, slugs for the rest; repeated names get a numeric suffix
-    (legacy exports repeat header names, and a column is never silently overwritten)."""
+    """Canonical names for known cells, slugs for the rest; a repeated name gets the first numeric
+    suffix no other column has taken (legacy exports repeat header names, `Poll votes, Poll votes,
+    Poll votes 2` slug to a suffix another cell already took, and a column is never silently
+    overwritten)."""
     names: list[str] = []
-    seen: Counter[str] = Counter()
+    taken: set[str] = set()
     for index, cell in enumerate(header):
         name = fmt.canonical_for(cell) or (
             f"extra_{slug(cell)}" if cell.strip() else f"extra_column_{index + 1}"
         )
-        seen[name] += 1
-        names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+        unique, suffix = name, 1
+        while unique in taken:
+            suffix += 1
+            unique = f"{name}_{suffix}"
+        taken.add(unique)
+        names.append(unique)
     return tuple(names)

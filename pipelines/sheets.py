@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineSheet, CalamineWorkbook
 
 from pipelines.containers import ZIP_SIGNATURE
 from pipelines.errors import QUARANTINED, UnreadableExport
+from pipelines.sheet_bounds import check_cells, check_workbook
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SPREADSHEET_ML = b"urn:schemas-microsoft-com:office:spreadsheet"
@@ -51,18 +52,29 @@ def read_sheets(data: bytes) -> list[Sheet]:
         return _spreadsheet_ml(data)
     if head[:200].lower().startswith((b"<html", b"<!doctype html", b"<table")):
         return _html_tables(data)
+    if data.startswith(ZIP_SIGNATURE):
+        check_workbook(data)  # before calamine allocates a sheet's every cell (sheet_bounds.py)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         return [
-            Sheet(name, _text_rows(workbook.get_sheet_by_name(name).to_python()))
+            Sheet(name, _text_rows(_bounded(workbook.get_sheet_by_name(name)).to_python()))
             for name in workbook.sheet_names
         ]
+    except UnreadableExport:
+        raise
     except Exception as error:  # calamine raises its own error types for every kind of damage
         raise UnreadableExport(
             f"the spreadsheet cannot be opened ({str(error)[:160]}); it may be truncated or not "
             "a real Excel file: download it again",
             QUARANTINED,
         ) from None
+
+
+def _bounded(sheet: CalamineSheet) -> CalamineSheet:
+    """A sheet calamine has read (a BIFF sheet is at most 65,536 x 256 cells), checked before its
+    cells become Python objects."""
+    check_cells(sheet.total_height, sheet.total_width, f"sheet {sheet.name!r}")
+    return sheet
 
 
 class NumberCell(str):

@@ -1,7 +1,7 @@
 """Reconciliation before anything is built or published: for every loaded file, the rows the
-ledger says were read equal the rows that landed in raw. A mismatch means a load went wrong (a
-crash between landing and recording, a hand-edited raw table), and nothing downstream should
-trust the raw layer until someone looks."""
+ledger says were read equal the rows that landed in raw, each once. A mismatch means a load went
+wrong (a crash between landing and recording, two writers landing the same files, a hand-edited
+raw table), and nothing downstream should trust the raw layer until someone looks."""
 
 from __future__ import annotations
 
@@ -22,24 +22,44 @@ def raw_tables() -> list[str]:
 
 def mismatches(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int]]:
     """(file, rows the ledger reports, rows in raw) for every loaded file where they differ."""
-    # Rows are counted once per (file hash, member or sheet, row number): a crashed run that
-    # landed a file twice still holds each row of it once after staging deduplicates. Counting
-    # distinct rows of all history holds all of it in a hash table (1.6 GB at the agency scale),
-    # so rows are counted plainly first, and distinctly only for the files whose count is off.
-    suspects = _differing(con, "_file_sha256")
-    if not suspects:
-        return []
-    recounted = _differing(con, "distinct _file_sha256, _source_file, _row_number", [s[3] for s in suspects])
-    return [(file, read, raw) for file, read, raw, _sha in recounted]
+    # Every row a file landed is counted, repeats included: a file landed twice (two writers, or a
+    # crash recovery that did not undo its landing) holds twice its rows and does not reconcile,
+    # whatever staging would deduplicate later. Counted plainly: a distinct count of all history
+    # holds all of it in a hash table (1.6 GB at the agency scale).
+    return [(file, read, raw) for file, read, raw, _sha in _differing(con, "_file_sha256")]
 
 
-def _differing(
-    con: duckdb.DuckDBPyConnection, rows: str, only: list[str] | None = None
-) -> list[tuple[str, int, int, str]]:
-    """(file, rows read, rows in raw, hash) of the loaded files (of `only`, when given) whose
-    ledger count differs from the number of `rows` selected from raw."""
-    where = "where _file_sha256 in (select unnest($only))" if only is not None else ""
-    landed = " union all ".join(f"select {rows} from {table} {where}" for table in raw_tables())
+def repeated_rows(con: duckdb.DuckDBPyConnection, files: list[str]) -> dict[str, int]:
+    """Per file (of `files`, by relative path), how many of its raw rows repeat another (the same
+    member and row number): counted distinctly only for these few files."""
+    rows = con.execute(
+        f"select min(relative_path), min(sha256) from {LEDGER_TABLE} "
+        "where status = 'loaded' and relative_path in (select unnest($files)) group by sha256",
+        {"files": files},
+    ).fetchall()
+    shas = {sha: path for path, sha in rows}
+    if not shas:
+        return {}
+    landed = " union all ".join(
+        f"select _file_sha256, _source_file, _row_number from {table} "
+        "where _file_sha256 in (select unnest($shas))"
+        for table in raw_tables()
+    )
+    counted = con.execute(
+        f"""
+        select _file_sha256, count(*) - count(distinct (_source_file, _row_number))
+        from ({landed})
+        group by 1
+        """,
+        {"shas": list(shas)},
+    ).fetchall()
+    return {shas[sha]: repeated for sha, repeated in counted if repeated}
+
+
+def _differing(con: duckdb.DuckDBPyConnection, rows: str) -> list[tuple[str, int, int, str]]:
+    """(file, rows read, rows in raw, hash) of the loaded files whose ledger count differs from the
+    number of `rows` selected from raw."""
+    landed = " union all ".join(f"select {rows} from {table}" for table in raw_tables())
     return con.execute(
         f"""
         with raw_rows as (
@@ -53,12 +73,9 @@ def _differing(
         )
         select ledger.file, ledger.rows_read, coalesce(raw_rows.rows_in_raw, 0), ledger.sha256
         from ledger left join raw_rows using (sha256)
-        where
-            ledger.rows_read <> coalesce(raw_rows.rows_in_raw, 0)
-            {"and ledger.sha256 in (select unnest($only))" if only is not None else ""}
+        where ledger.rows_read <> coalesce(raw_rows.rows_in_raw, 0)
         order by ledger.file
-        """,
-        {"only": only} if only is not None else {},
+        """
     ).fetchall()
 
 
@@ -67,10 +84,15 @@ def reconcile(settings: Settings) -> int:
     of loaded files checked."""
     with duckdb.connect(str(settings.warehouse)) as con:
         problems = mismatches(con)
+        repeated = repeated_rows(con, [file for file, _read, _raw in problems[:5]]) if problems else {}
         (checked,) = con.execute(
             f"select count(distinct sha256) from {LEDGER_TABLE} where status = 'loaded'"
         ).fetchone()
     if problems:
-        listed = "; ".join(f"{file}: ledger {read} rows, raw {raw}" for file, read, raw in problems[:5])
+        listed = "; ".join(
+            f"{file}: ledger {read} rows, raw {raw}"
+            + (f" ({repeated[file]} of them landed more than once)" if file in repeated else "")
+            for file, read, raw in problems[:5]
+        )
         raise ReconciliationFailed(f"{len(problems)} file(s) do not reconcile with raw: {listed}")
     return checked
