@@ -2,7 +2,8 @@
 
 Monthly downloads of the content export (`cern_content_<epoch ms>.xls`, real BIFF written by
 xlwt: sheets `Metrics` and `All posts`, each with LinkedIn's one-cell description in row 1) and of
-the followers export (`New followers`, plus a `Location` sheet the loader does not need). Some
+the followers export (`New followers`, plus a `Location` sheet the loader does not need) and of
+the visitors export (`Visitor metrics`, no description row, plus demographic sheets). Some
 posts are boosted: they come as Organic, Sponsored and Total rows. One download is an `.xlsx`
 re-save, one uses the 2020 sheet and column names, one the French interface.
 """
@@ -257,6 +258,40 @@ def _followers_export(rng: random.Random, download: date) -> DemoFile:
     )
 
 
+VISITOR_PAGES = ("Overview", "Life", "Jobs")
+VISITOR_MEASURES = ("page views", "unique visitors")
+DEVICES = ("desktop", "mobile", "total")
+
+
+def _visitors_export(download: date) -> DemoFile:
+    """`Visitor metrics`: per day, page views and unique visitors of each Page tab by device,
+    then the `Total` tab (FORMATS.md §4.3). Its own random stream, so that adding it moved none
+    of the other demo numbers."""
+    rng = random.Random(f"socialkpi-demo-linkedin-visitors-{download}")
+    header = ["Date"] + [
+        f"{page} {measure} ({device})"
+        for page in (*VISITOR_PAGES, "Total")
+        for measure in VISITOR_MEASURES
+        for device in DEVICES
+    ]
+    rows: list[list[object]] = [header]
+    for offset in range(90, 0, -1):
+        day = download - timedelta(days=offset)
+        by_page = {}
+        for page, scale in zip(VISITOR_PAGES, (400, 60, 150), strict=True):
+            desktop, mobile = int(scale * rng.uniform(0.5, 1.5)), int(scale * rng.uniform(0.5, 1.5))
+            views = (desktop, mobile, desktop + mobile)
+            by_page[page] = (views, tuple(int(v * 0.6) for v in views))
+        by_page["Total"] = tuple(
+            tuple(sum(by_page[p][m][d] for p in VISITOR_PAGES) for d in range(3)) for m in range(2)
+        )
+        rows.append([day.strftime("%m/%d/%Y"), *(v for page in by_page.values() for m in page for v in m)])
+    company_size = [["Company size", "Total views"], ["2-10", 120], ["11-50", 340], ["10,001+", 2210]]
+    location = [["Location", "Total views"], ["Geneva, Switzerland", 1904], ["Paris, France", 733]]
+    sheets = {"Visitor metrics": rows, "Location": location, "Company size": company_size}
+    return _file("visitors", download, _workbook_bytes(sheets, False), "xls")
+
+
 def _file(kind: str, download: date, content: bytes, extension: str) -> DemoFile:
     downloaded_at = datetime(download.year, download.month, download.day, 8, 16, tzinfo=UTC)
     epoch_ms = int(downloaded_at.timestamp() * 1000)
@@ -273,4 +308,5 @@ def demo_files() -> list[DemoFile]:
         style = {4: "xlsx", 7: "2020", 10: "fr"}.get(month, "xls")
         files.append(_content_export(posts, rng, download, style))
         files.append(_followers_export(rng, download))
+        files.append(_visitors_export(download))
     return files

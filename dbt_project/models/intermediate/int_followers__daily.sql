@@ -54,13 +54,16 @@ instagram as (
 ),
 
 linkedin as (
+    -- LinkedIn's followers export writes one number a day, new followers net of unfollows
+    -- (negative on a day of net unfollows): it is the net change. As new followers it counts only
+    -- when not negative; on a net-loss day how many followed is unknown.
     select
         channel,
         account,
         date,
-        new_followers,
+        case when new_followers >= 0 then new_followers end as new_followers,
         cast(null as bigint) as lost_followers,
-        cast(null as bigint) as net_change,
+        new_followers as net_change,
         cast(null as bigint) as followers
     from {{ ref('linkedin_page_daily') }}
 ),
