@@ -35,7 +35,8 @@ typed as (
         {{ to_count('shares') }} as shares,
         {{ to_count('impressions') }} as impressions
     from source
-    where not {{ is_total_row('date') }}
+    -- The German UI writes its total label with soft hyphens (U+00AD): "Ge-samt".
+    where not {{ is_total_row("replace(date, chr(173), '')") }}
 ),
 
 one_row_per_download as (

@@ -15,7 +15,8 @@ typed as (
         {{ account_of('_account') }} as account,
         -- Studio writes ids that start with "-" with a leading space (a spreadsheet guard).
         trim(video_id) as video_id,
-        {{ is_total_row('video_id') }} as is_total_row,
+        -- The German UI writes its total label with soft hyphens (U+00AD): "Ge-samt".
+        {{ is_total_row("replace(video_id, chr(173), '')") }} as is_total_row,
         _snapshot_date as snapshot_date,
         _source_file as source_file,
         _row_number as row_number,
