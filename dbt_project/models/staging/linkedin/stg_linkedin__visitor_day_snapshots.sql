@@ -19,7 +19,7 @@ visitors as (
 typed as (
     select
         'linkedin' as channel,
-        _account as account,
+        {{ account_of('_account') }} as account,
         cast({{ to_utc_timestamp('date') }} as date) as date,
         _snapshot_date as snapshot_date,
         _source_file as source_file,
