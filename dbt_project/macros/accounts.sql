@@ -47,8 +47,12 @@
     nearest such folder above the file, or NULL. The words are the Facebook and Instagram ones of
     pipelines.provenance.PLATFORM_FOLDERS (kept in step by tests/test_accounts_and_channels.py). -#}
 {% macro path_meta_channel(path) -%}
+    {%- set folders = {
+        'facebook': ['facebook', 'fb'],
+        'instagram': ['instagram', 'ig', 'insta'],
+    } -%}
     {%- set words = [] -%}
-    {%- for channel, names in meta_channel_folders().items() -%}
+    {%- for names in folders.values() -%}
         {%- do words.extend(names) -%}
     {%- endfor -%}
     {%- set folder -%}
@@ -57,18 +61,10 @@
         )
     {%- endset %}
     case
-        {%- for channel, names in meta_channel_folders().items() %}
+        {%- for channel, names in folders.items() %}
         when {{ folder }} in ('{{ names | join("', '") }}') then '{{ channel }}'
         {%- endfor %}
     end
-{%- endmacro %}
-
-{#- The folder words of path_meta_channel, per Meta channel. -#}
-{% macro meta_channel_folders() -%}
-    {{ return({
-        'facebook': ['facebook', 'fb'],
-        'instagram': ['instagram', 'ig', 'insta'],
-    }) }}
 {%- endmacro %}
 
 {#- Seed test: a name (an account or an alias, normalised) belongs to one account only, or which
