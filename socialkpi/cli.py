@@ -32,7 +32,6 @@ from socialkpi.access import open_published
 from socialkpi.demo.comment_api import DemoCommentsMissing
 from socialkpi.publish import PublishFailed, PublishResult, rollback
 from socialkpi.reconcile import ReconciliationFailed
-from socialkpi.serve import ServeRefused
 from socialkpi.settings import load_settings
 from socialkpi.transform import BuildFailed
 
@@ -50,7 +49,6 @@ _KNOWN_FAILURES = (
     PseudonymKeyMissing,
     CommentsApiError,
     DemoCommentsMissing,
-    ServeRefused,
 )
 
 
@@ -211,14 +209,28 @@ def build(exports: str | None, warehouse: str | None) -> None:
 @main.command()
 @_settings_options
 @click.option("--rollback", "roll_back", is_flag=True, help="Restore the previous published copy.")
+@click.option(
+    "--postgres",
+    "postgres_url",
+    envvar="SOCIALKPI_POSTGRES_URL",
+    metavar="URL",
+    help="Also publish the marts to this PostgreSQL database (postgresql://socialkpi_writer@host/db) "
+    "[env SOCIALKPI_POSTGRES_URL].",
+)
 @_one_line_errors
-def publish(exports: str | None, warehouse: str | None, roll_back: bool) -> None:
-    """Copy the marts into the published read-only file (or roll back to the previous one)."""
+@_one_writer
+def publish(exports: str | None, warehouse: str | None, roll_back: bool, postgres_url: str | None) -> None:
+    """Copy the marts into the published read-only file, and PostgreSQL when configured (or roll
+    both back to the previous copy)."""
     settings = load_settings(exports, warehouse)
     if roll_back:
-        out.print(f"restored the previous published copy at {rollback(settings)}", markup=False)
+        restored = rollback(settings, postgres_url)
+        out.print(f"restored the previous published copy at {restored}", markup=False)
+        if postgres_url:
+            out.print("restored the previous marts in PostgreSQL (schema marts)", markup=False)
         return
-    _print_publish_summary(steps.publish(settings))
+    _print_publish_summary(steps.publish(settings, postgres_url))
+
 
 
 @main.command(hidden=True)
@@ -304,29 +316,40 @@ def report(exports: str | None, warehouse: str | None, output: str | None, month
     out.print(f"wrote the report to {written}", markup=False)
 
 
-@main.command()
-@_settings_options
+@main.command(name="postgres-setup")
 @click.option(
-    "--host", default="127.0.0.1", show_default=True, envvar="SOCIALKPI_SERVE_HOST", help="Address to bind."
+    "--admin-url",
+    required=True,
+    envvar="SOCIALKPI_POSTGRES_ADMIN_URL",
+    metavar="URL",
+    help="A role that may create roles, on the database the marts go to [env SOCIALKPI_POSTGRES_ADMIN_URL].",
 )
-@click.option("--port", default=5433, show_default=True, type=int, envvar="SOCIALKPI_SERVE_PORT")
-@click.option("--user", default="socialkpi", show_default=True, envvar="SOCIALKPI_SERVE_USER")
+@click.option(
+    "--reader-timeout",
+    default="5min",
+    show_default=True,
+    help="Longest statement a BI tool may run as socialkpi_reader.",
+)
 @_one_line_errors
-def serve(exports: str | None, warehouse: str | None, host: str, port: int, user: str) -> None:
-    """Serve the published marts read-only over the PostgreSQL protocol (password: env
-    SOCIALKPI_SERVE_PASSWORD); each new publish is picked up on the next query."""
-    from socialkpi.serve import serve as run_server
+def postgres_setup(admin_url: str, reader_timeout: str) -> None:
+    """Create the PostgreSQL roles: socialkpi_writer (the publish) and socialkpi_reader (BI tools,
+    read-only, `marts` only). Passwords: env SOCIALKPI_POSTGRES_WRITER_PASSWORD and
+    SOCIALKPI_POSTGRES_READER_PASSWORD."""
+    from socialkpi.publish_postgres import roles
 
-    settings = load_settings(exports, warehouse)
-
-    def ready(bound_host: str, bound_port: int) -> None:
-        out.print(
-            f"serving {settings.published_marts} read-only on postgresql://{user}@{bound_host}:{bound_port}/kpi"
-            " (Ctrl-C stops)",
-            markup=False,
+    passwords = [os.environ.get(roles.WRITER_PASSWORD_ENV), os.environ.get(roles.READER_PASSWORD_ENV)]
+    if not all(passwords):
+        raise PublishFailed(
+            f"set {roles.WRITER_PASSWORD_ENV} and {roles.READER_PASSWORD_ENV}: "
+            "the roles get no default password"
         )
-
-    run_server(settings, host, port, user, on_ready=ready)
+    database = roles.setup_roles(admin_url, *passwords, reader_timeout)
+    out.print(
+        f"roles ready in database {database}: publish with SOCIALKPI_POSTGRES_URL="
+        f"postgresql://{roles.WRITER_ROLE}:<password>@<host>/{database}; BI tools connect as "
+        f"{roles.READER_ROLE}",
+        markup=False,
+    )
 
 
 def _show(con: duckdb.DuckDBPyConnection, query: str) -> None:
@@ -416,6 +439,8 @@ def _print_publish_summary(published: PublishResult) -> None:
     out.print(f"published {published.path} ({published.size_bytes / 1e6:.1f} MB)", markup=False)
     for mart, rows in published.rows_by_mart.items():
         out.print(f"  marts.{mart}: {rows} rows")
+    if published.postgres:
+        out.print(f"PostgreSQL schema marts: {published.postgres}", markup=False)
 
 
 def _exit_if_refused(report: LoadReport, comments_report: CommentsReport | None = None) -> None:

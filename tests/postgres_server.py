@@ -3,7 +3,7 @@ temporary folder, started with initdb/pg_ctl and stopped at the end of the sessi
 
 PostgreSQL refuses to run as root; when the tests run as root (CI here), the cluster belongs to
 the unprivileged `postgres` user Debian's package creates (or `nobody`) and runs through runuser.
-Import the `postgres_server` fixture into a test module to use it.
+A test module imports `postgres_server_fixture` to use the `postgres_server` fixture.
 """
 
 from __future__ import annotations
@@ -103,9 +103,61 @@ def _run(command: list[str]) -> None:
         raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
+@pytest.fixture(scope="session", name="postgres_server")
+def postgres_server_fixture() -> Iterator[PostgresServer]:
     if not pg_binary("initdb").exists():
         pytest.skip("Debian's PostgreSQL server is not installed (make postgres installs it)")
     with running_postgres() as server:
         yield server
+
+
+WRITER_PASSWORD, READER_PASSWORD = "writer test password", "reader test password"
+
+
+@dataclass(frozen=True)
+class PublishedPostgres:
+    """A database the marts were published to, as a user does it: `socialkpi postgres-setup`, then
+    `socialkpi publish --postgres`."""
+
+    writer_url: str
+    reader_url: str
+    setup: subprocess.CompletedProcess
+    publish: subprocess.CompletedProcess
+
+
+def publish_to_new_database(
+    server: PostgresServer, settings, dbname: str, reader_timeout: str = "5min"
+) -> PublishedPostgres:
+    from tests.conftest import run_cli
+
+    admin_url = server.create_database(dbname)
+    setup = socialkpi(
+        "postgres-setup",
+        "--admin-url",
+        admin_url,
+        "--reader-timeout",
+        reader_timeout,
+        SOCIALKPI_POSTGRES_WRITER_PASSWORD=WRITER_PASSWORD,
+        SOCIALKPI_POSTGRES_READER_PASSWORD=READER_PASSWORD,
+    )
+    writer_url = server.url("socialkpi_writer", WRITER_PASSWORD, dbname)
+    published = run_cli("publish", "--postgres", writer_url, settings=settings, check=True)
+    return PublishedPostgres(
+        writer_url, server.url("socialkpi_reader", READER_PASSWORD, dbname), setup, published
+    )
+
+
+def socialkpi(*args: str, **environment: str) -> subprocess.CompletedProcess:
+    """The `socialkpi` command with these variables added to the environment; it must pass."""
+    from tests.conftest import SOCIALKPI
+
+    result = subprocess.run(
+        [SOCIALKPI, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **environment},
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, f"socialkpi {args[0]} failed:\n{result.stdout}\n{result.stderr}"
+    return result

@@ -3,8 +3,8 @@
 It queries the published marts in a loop until a stop file appears, three ways at once: a new
 hardened connection per query to `kpi.duckdb` (what Superset does with its default NullPool), one
 hardened connection to the live views opened once and kept (what a pooled BI server does), and,
-given a DSN, one PostgreSQL connection to `socialkpi serve` opened once and kept (Tableau, Power
-BI). It prints one JSON line: queries run, failed, the first errors, every distinct answer seen.
+given a DSN, one connection to the marts published to PostgreSQL, opened once and kept (Tableau,
+Power BI). It prints one JSON line: queries run, failed, the first errors, every distinct answer seen.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import pytest
 from socialkpi.access import open_live, open_published
 from socialkpi.settings import Settings
 from tests.conftest import REPO, mart_rows, run_cli
-from tests.serving import serving
+from tests.postgres_server import postgres_server_fixture  # noqa: F401 (the postgres_server fixture)
 
 OPENERS = {"published copy": open_published, "live views": open_live}
 
@@ -100,9 +100,13 @@ def test_the_parquet_folders_are_read_only_between_publishes(demo_refresh, tmp_p
         con.execute(f"copy (select 1 as a) to '{demo_refresh.published_parquet}/all_posts.parquet'")
 
 
-def test_readers_never_fail_while_refresh_runs_twice_and_see_each_publish(workspace, demo_exports, capsys):
+def test_readers_never_fail_while_refresh_runs_twice_and_see_each_publish(
+    workspace, demo_exports, postgres_server, monkeypatch, capsys
+):
     """Three kinds of reader in another process: a connection per query, a kept connection to the
-    live views, and a kept PostgreSQL connection through `socialkpi serve`."""
+    live views, and a kept connection to the marts each refresh also publishes to PostgreSQL."""
+    dsn = postgres_server.create_database("readers_during_refresh")
+    monkeypatch.setenv("SOCIALKPI_POSTGRES_URL", dsn)  # run_cli passes the environment on
     exports = Path(workspace.exports)
     files = sorted((demo_exports / "twitter" / "cern").glob("tweet_activity_metrics_*2022*"))[:3]
     shutil.copy(files[0], exports / files[0].name)
@@ -110,28 +114,27 @@ def test_readers_never_fail_while_refresh_runs_twice_and_see_each_publish(worksp
     expected = [len(mart_rows(workspace.warehouse, "twitter_posts"))]
 
     stop = workspace.published_dir.parent / "stop-reading"
-    with serving(workspace) as (dsn, _):
-        reader = subprocess.Popen(
-            [
-                sys.executable,
-                str(REPO / "tests" / "published_reader.py"),
-                str(workspace.warehouse),
-                str(stop),
-                dsn,
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=REPO,
-        )
-        assert reader.stdout.readline().strip() == "ready"
-        refreshes = []
-        for new_file in files[1:]:
-            shutil.copy(new_file, exports / new_file.name)  # a new download: the next refresh adds posts
-            refreshes.append(run_cli("refresh", settings=workspace))
-            expected.append(len(mart_rows(workspace.warehouse, "twitter_posts")))
-        time.sleep(1)  # let the reader query the last publish
-        stop.touch()
-        report = json.loads(reader.communicate(timeout=60)[0].splitlines()[-1])
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            str(REPO / "tests" / "published_reader.py"),
+            str(workspace.warehouse),
+            str(stop),
+            dsn,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    assert reader.stdout.readline().strip() == "ready"
+    refreshes = []
+    for new_file in files[1:]:
+        shutil.copy(new_file, exports / new_file.name)  # a new download: the next refresh adds posts
+        refreshes.append(run_cli("refresh", settings=workspace))
+        expected.append(len(mart_rows(workspace.warehouse, "twitter_posts")))
+    time.sleep(1)  # let the reader query the last publish
+    stop.touch()
+    report = json.loads(reader.communicate(timeout=60)[0].splitlines()[-1])
 
     with capsys.disabled():
         print(f"\nreader during two refreshes: {report['queries']} queries, {report['failed']} failed")

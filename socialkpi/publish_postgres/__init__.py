@@ -22,7 +22,13 @@ import psycopg
 from psycopg import sql
 
 from socialkpi.publish_postgres.docs import MartDocs, mart_docs
-from socialkpi.publish_postgres.load import UnmappedType, copy_mart, grant_to_readers, mart_columns
+from socialkpi.publish_postgres.load import (
+    UnmappedType,
+    copy_mart,
+    grant_to_readers,
+    mart_columns,
+    readers_see_only_live,
+)
 
 __all__ = ["PostgresPublishFailed", "UnmappedType", "is_current", "publish_marts", "rollback"]
 
@@ -98,6 +104,7 @@ def rollback(url: str) -> None:
             target.execute(f"alter schema {LIVE} rename to {LOADING}")
             target.execute(f"alter schema {PREVIOUS} rename to {LIVE}")
             target.execute(f"alter schema {LOADING} rename to {PREVIOUS}")
+            readers_see_only_live(target)
 
 
 def _connect(url: str) -> psycopg.Connection:
@@ -141,3 +148,4 @@ def _swap_in(target: psycopg.Connection) -> None:
         if target.execute("select 1 from pg_namespace where nspname = %s", [LIVE]).fetchone():
             target.execute(f"alter schema {LIVE} rename to {PREVIOUS}")
         target.execute(f"alter schema {LOADING} rename to {LIVE}")
+        readers_see_only_live(target)

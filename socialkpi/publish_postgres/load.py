@@ -162,3 +162,14 @@ def grant_to_readers(target: psycopg.Connection, schema: str) -> None:
                 sql.Identifier(schema), sql.Identifier(READER_ROLE)
             )
         )
+
+
+def readers_see_only_live(target: psycopg.Connection) -> None:
+    """A schema keeps its grants through a rename: the one that just became `marts_previous` was
+    readable as `marts`. Readers read `marts` alone."""
+    if not target.execute("select 1 from pg_roles where rolname = %s", [READER_ROLE]).fetchone():
+        return
+    reader = sql.Identifier(READER_ROLE)
+    if target.execute("select 1 from pg_namespace where nspname = 'marts_previous'").fetchone():
+        target.execute(sql.SQL("revoke usage on schema marts_previous from {}").format(reader))
+    grant_to_readers(target, "marts")
