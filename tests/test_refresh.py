@@ -150,22 +150,30 @@ def test_sql_reads_the_published_copy_and_cannot_write_or_read_other_files(demo_
     assert escape.returncode == 1 and "disabled" in escape.stderr
 
 
-def test_a_failed_check_leaves_the_published_copy_in_place_and_says_which(workspace, demo_exports):
-    from tests.test_dagster import write_impossible_day
-
+def test_a_failed_check_no_single_file_explains_leaves_the_published_copy_in_place_and_says_which(
+    workspace, demo_exports, monkeypatch
+):
+    """A blocking check that fails on rows of more files than one check may blame
+    (SOCIALKPI_MAX_FILES_PER_CHECK) is the check's or the code's problem, not the files': nothing
+    is quarantined and nothing is published (socialkpi/isolation.py)."""
     exports = Path(workspace.exports)
-    good = sorted((demo_exports / "twitter" / "cern").glob("daily_tweet_activity_metrics_*"))[0]
-    shutil.copy(good, exports / good.name)
+    days = sorted((demo_exports / "twitter" / "cern").glob("daily_tweet_activity_metrics_*"))
+    shutil.copy(days[0], exports / days[0].name)
     run_cli("refresh", settings=workspace, check=True)
     published_before = workspace.published_marts.read_bytes()
 
-    write_impossible_day(exports)
+    for day in days[1:3]:  # two days without a date (X writes "-" for no value), one per file
+        lines = day.read_bytes().split(b"\n")
+        lines[1] = b'"-"' + lines[1][lines[1].index(b'",') + 1 :]
+        (exports / day.name).write_bytes(b"\n".join(lines))
+    monkeypatch.setenv("SOCIALKPI_MAX_FILES_PER_CHECK", "1")
     result = run_cli("refresh", settings=workspace)
 
     assert result.returncode == 1
-    assert "between_twitter_account_daily_engagement_rate" in result.stderr
+    assert "not_null_stg_twitter__account_day_snapshots_date" in result.stderr
     assert "Traceback" not in result.stderr
     assert workspace.published_marts.read_bytes() == published_before
+    assert {status for path, (status, _) in ledger(workspace).items()} == {"loaded"}
 
 
 def test_damaged_files_of_every_kind_are_in_the_ledger_with_a_reason_and_the_rest_loads(
