@@ -9,7 +9,7 @@ DEMO := demo
 DAGSTER_HOME := $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test lint format validate dagster docs clean lock browser bench
+.PHONY: install run test lint format validate dagster docs clean lock browser postgres bench
 
 install: $(STAMP)
 
@@ -40,7 +40,7 @@ bench: install
 	$(BIN)/python -m bench.run --scale $(SCALE)
 
 ## Lint, Dagster definitions, then the whole test suite (real DuckDB, dbt and Dagster runs).
-test: install browser lint validate
+test: install browser postgres lint validate
 	$(BIN)/pytest -q
 
 ## Debian's Chromium for the browser tests (report, Dagster UI); from the Debian registry.
@@ -48,6 +48,15 @@ browser:
 	@command -v chromium > /dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; fi; }
+
+## Debian's PostgreSQL 15 and the real BI drivers for the PostgreSQL tests (the suite starts and
+## stops its own cluster): pgjdbc, psqlODBC with unixODBC, and a JDK to compile the JDBC client.
+POSTGRES_PACKAGES := postgresql libpostgresql-jdbc-java odbc-postgresql unixodbc unixodbc-dev default-jdk-headless
+postgres:
+	@{ test -x /usr/lib/postgresql/15/bin/initdb && test -f /usr/share/java/postgresql.jar \
+	  && command -v odbcinst > /dev/null && odbcinst -q -d | grep -q "PostgreSQL Unicode" && command -v javac > /dev/null; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(POSTGRES_PACKAGES) > /dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(POSTGRES_PACKAGES) > /dev/null; fi; }
 
 lint: install
 	$(BIN)/ruff check .

@@ -86,6 +86,47 @@ def test_the_hardened_connection_refuses_copy_to_other_files_and_every_write(dem
     assert not (tmp_path / "out.csv").exists() and not (published / "all_posts.csv").exists()
 
 
+@pytest.mark.parametrize("opener", OPENERS.values(), ids=OPENERS.keys())
+def test_a_reader_has_no_temporary_folder_to_write_or_read_files_in(
+    demo_refresh, opener, tmp_path, monkeypatch
+):
+    """DuckDB lets a connection use its temporary directory with external access off: `.tmp` in
+    the working directory, `<file>.tmp/` beside an opened file. Once such a folder existed, a
+    reader could write files there and read them back."""
+    monkeypatch.chdir(tmp_path)
+    holes = [
+        tmp_path / ".tmp",
+        Path(f"{demo_refresh.published_marts}.tmp"),
+        Path(f"{demo_refresh.published_live}.tmp"),
+    ]
+    try:
+        for hole in holes:
+            hole.mkdir(exist_ok=True)
+            (hole / "left.csv").write_text("a\n1\n")
+        with opener(demo_refresh) as con:
+            for hole in holes:
+                with pytest.raises(duckdb.Error, match="disabled by configuration"):
+                    con.execute(f"copy (select 42 as a) to '{hole}/x.csv'")
+                with pytest.raises(duckdb.Error, match="disabled by configuration"):
+                    con.execute(f"select * from read_csv('{hole}/left.csv')")
+        assert not any((hole / "x.csv").exists() for hole in holes)
+    finally:
+        for hole in holes:
+            shutil.rmtree(hole, ignore_errors=True)
+
+
+@pytest.mark.parametrize("opener", OPENERS.values(), ids=OPENERS.keys())
+def test_a_reader_is_capped_at_the_reader_memory_limit_and_fails_instead_of_spilling(
+    demo_refresh, opener, monkeypatch
+):
+    monkeypatch.setenv("SOCIALKPI_READER_MEMORY_LIMIT", "64MB")
+    with opener(demo_refresh) as con:
+        assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "61.0 MiB"
+        assert con.execute("select count(*) from marts.all_posts").fetchone()[0] > 1000
+        with pytest.raises(duckdb.OutOfMemoryException):
+            con.execute("select count(*) from (select i, random() as r from range(20000000) t(i) order by r)")
+
+
 def test_the_parquet_folders_are_read_only_between_publishes(demo_refresh, tmp_path):
     """The live views' connection may read published/parquet/, and DuckDB's allowed_directories
     lets it write there as well: the folder's own permissions are what refuse the write (to every
