@@ -24,7 +24,11 @@ from orchestration.publish import PUBLISHED_KEY
 from orchestration.resources import build_resources
 from socialkpi.settings import Settings, load_settings
 
-FAILING_TEST = "between_twitter_account_daily_engagement_rate__1__0"
+# A blocking check: no platform writes a day without its date. (A rate above 1 only warns: X
+# really counts engagements above impressions.) Dagster's dbt asset does not quarantine the file
+# (the CLI does, socialkpi/isolation.py): the night stops.
+FAILING_TEST = "not_null_stg_twitter__account_day_snapshots_date"
+FAILING_ASSET = "staging/stg_twitter__account_day_snapshots"
 BAD_FILE = "cern/account_overview_analytics.csv"
 
 
@@ -85,17 +89,18 @@ def night(defs, demo_exports, tmp_path_factory) -> Night:
 
 
 def write_impossible_day(exports: Path) -> None:
-    """An X account overview where a day has more engagements than impressions: a rate above 1."""
+    """An X account overview whose day has no date (`-`, X's "no value"): the reader lets a
+    null token pass, staging's not-null check on the date fails."""
     (exports / BAD_FILE).parent.mkdir(parents=True)
-    (exports / BAD_FILE).write_text(account_overview(impressions=10))
+    (exports / BAD_FILE).write_text(account_overview(impressions=100, day="-"))
 
 
-def account_overview(impressions: int) -> str:
+def account_overview(impressions: int, day: str = '"Fri, Mar 21, 2025"') -> str:
     """An X account overview of one day with 32 engagements."""
     return (
         "Date,Impressions,Likes,Engagements,Bookmarks,Shares,New follows,Unfollows,Replies,Reposts,"
         "Profile visits,Create Post,Video views,Media views\n"
-        f'"Fri, Mar 21, 2025",{impressions},11,32,0,0,0,0,2,1,6,0,0,0'
+        f"{day},{impressions},11,32,0,0,0,0,2,1,6,0,0,0"
     )
 
 
@@ -167,7 +172,7 @@ def test_publishing_alone_is_refused_while_a_blocking_check_upstream_has_failed(
     (failure,) = [e for e in night.publish_alone.all_events if e.event_type_value == "STEP_FAILURE"]
     description = failure.step_failure_data.user_failure_data.description
     assert description.startswith("not published: ")
-    assert f"{FAILING_TEST} on marts/twitter_account_daily (failed)" in description
+    assert f"{FAILING_TEST} on {FAILING_ASSET} (failed)" in description
 
 
 def test_raw_rows_that_do_not_reconcile_block_every_model_and_the_publish(night):
@@ -228,7 +233,7 @@ def test_the_failure_alert_reaches_the_webhook_naming_the_step_the_check_and_the
     assert post["type"] == "application/json" and set(post["json"]) == {"text"}
     text = post["json"]["text"]
     assert "Step social_dbt failed: dbt build failed: " + FAILING_TEST in text
-    assert f"Check {FAILING_TEST} on marts/twitter_account_daily failed" in text
+    assert f"Check {FAILING_TEST} on {FAILING_ASSET} failed" in text
     assert f"Files loaded in this run: {BAD_FILE}" in text
     assert "Nothing was published" in text
     assert text in caplog.text  # always logged too
