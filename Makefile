@@ -36,8 +36,10 @@ $(DEMO)/pseudonym.key:
 
 ## Benchmark: socialkpi refresh on a scale demo against DuckDB alone (SCALE=cern or agency).
 SCALE ?= cern
-bench: install
+## Then a 100k-row BI extract through PostgreSQL against the same from the published DuckDB file.
+bench: install postgres
 	$(BIN)/python -m bench.run --scale $(SCALE)
+	$(BIN)/python -m bench.extract --warehouse .bench/$(SCALE)/warehouse/socialkpi.duckdb
 
 ## Lint, Dagster definitions, then the whole test suite (real DuckDB, dbt and Dagster runs).
 test: install browser postgres lint validate

@@ -208,15 +208,24 @@ def test_the_superset_url_in_the_readme_reads_the_marts_and_refuses_files_and_wr
     text = sqlalchemy.text
     with engine.connect() as con:
         assert con.execute(text("select count(*) from marts.all_posts")).scalar() > 1000
+        assert con.execute(text("select current_setting('memory_limit')")).scalar() == "953.6 MiB"
     assert "all_posts" in sqlalchemy.inspect(engine).get_table_names(schema="kpi.marts")
-    for statement in (
-        "select * from read_csv('/etc/passwd')",
-        f"copy (select 1) to '{tmp_path / 'out.csv'}'",
-        "create table marts.mine as select 1 as a",
-    ):
-        with engine.connect() as con, pytest.raises(sqlalchemy.exc.DBAPIError):
-            con.execute(text(statement))
-    assert not (tmp_path / "out.csv").exists()
+    beside = Path(f"{demo_refresh.published_marts}.tmp")  # DuckDB's temporary folder by default
+    beside.mkdir(exist_ok=True)
+    (beside / "left.csv").write_text("a\n1\n")
+    try:
+        for statement in (
+            "select * from read_csv('/etc/passwd')",
+            f"copy (select 1) to '{tmp_path / 'out.csv'}'",
+            f"copy (select 1) to '{beside / 'out.csv'}'",
+            f"select * from read_csv('{beside / 'left.csv'}')",
+            "create table marts.mine as select 1 as a",
+        ):
+            with engine.connect() as con, pytest.raises(sqlalchemy.exc.DBAPIError):
+                con.execute(text(statement))
+        assert not (tmp_path / "out.csv").exists() and not (beside / "out.csv").exists()
+    finally:
+        shutil.rmtree(beside)
 
 
 def test_the_readme_sql_for_the_live_views_hardens_a_plain_duckdb_connection(demo_refresh):
@@ -229,3 +238,5 @@ def test_the_readme_sql_for_the_live_views_hardens_a_plain_duckdb_connection(dem
             con.execute("select * from read_csv('/etc/passwd')")
         with pytest.raises(duckdb.Error, match="locked"):
             con.execute("set enable_external_access = true")
+        assert con.execute("select current_setting('temp_directory')").fetchone() == ("",)
+        assert con.execute("select current_setting('memory_limit')").fetchone() == ("953.6 MiB",)
