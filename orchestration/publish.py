@@ -59,7 +59,7 @@ def published_marts_asset() -> dg.AssetsDefinition:
         freshness_policy=mart_freshness_policy(),
         description=(
             "warehouse/published/kpi.duckdb, parquet/<mart>.parquet and live/kpi.duckdb: the read-only "
-            "copy analysts and BI tools open."
+            "copy analysts and BI tools open; with SOCIALKPI_POSTGRES_URL set, PostgreSQL schema marts too."
         ),
     )
     def published_marts(
@@ -81,6 +81,7 @@ def published_marts_asset() -> dg.AssetsDefinition:
                 "size_bytes": result.size_bytes,
                 "size": f"{result.size_bytes / 1e6:.1f} MB",
                 "blocking_checks_passed": len(gate),
+                "postgres": result.postgres or "not configured (SOCIALKPI_POSTGRES_URL)",
                 "dagster/row_count": sum(result.rows_by_mart.values()),
                 **{f"rows/{mart}": rows for mart, rows in result.rows_by_mart.items()},
             }
