@@ -23,7 +23,7 @@ COMMENT_TABLE_KEYS = [dg.AssetKey([DATASET, channel]) for channel in RESOURCES]
 def load_comments(context: dg.AssetExecutionContext, socialkpi: SocialKpiResource):
     """New comments from the platform APIs, pseudonymised and redacted before they land; a
     platform without credentials is skipped, one that fails keeps its cursor (and fails the step)."""
-    with only_a_held_lock_is_retried("load_comments"):
+    with only_a_held_lock_is_retried("load_comments"), socialkpi.writing("load_comments"):
         report = steps.load_comments(socialkpi.settings(), context.log.info)
     for skipped in report.skipped:
         context.log.info(f"comments from {skipped.channel} skipped: {skipped.reason}")

@@ -34,7 +34,7 @@ RAW_TABLE_KEYS = sorted({dg.AssetKey([f.raw_schema, f.table]) for f in ALL_FORMA
 def load_exports(context: dg.AssetExecutionContext, socialkpi: SocialKpiResource):
     """Load new and changed export files (dlt -> DuckDB raw schemas) and record every file."""
     settings = socialkpi.settings()
-    with only_a_held_lock_is_retried("load"):
+    with only_a_held_lock_is_retried("load"), socialkpi.writing("load"):
         report = steps.load(settings, context.log.info)
         with duckdb.connect(str(settings.warehouse)) as con:
             rows_in_raw = {key: _row_count(con, key) for key in RAW_TABLE_KEYS}

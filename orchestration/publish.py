@@ -73,7 +73,7 @@ def published_marts_asset() -> dg.AssetsDefinition:
                 allow_retries=False,
             )
         context.log.info(f"all {len(gate)} blocking checks upstream passed")
-        with only_a_held_lock_is_retried("publish"):
+        with only_a_held_lock_is_retried("publish"), socialkpi.writing("publish"):
             result = steps.publish(socialkpi.settings())
         return dg.MaterializeResult(
             metadata={

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.dbt_project import dbt_project
+from orchestration.retries import WarehouseLocked
+from pipelines.writer_lock import WarehouseBusy, writing
 from socialkpi.settings import Settings, load_settings
 
 
@@ -20,6 +24,18 @@ class SocialKpiResource(dg.ConfigurableResource):
 
     def settings(self) -> Settings:
         return load_settings(self.exports, self.warehouse)
+
+    @contextmanager
+    def writing(self, step: str) -> Iterator[None]:
+        """Hold the warehouse's writer lock for a step, the one every writing CLI command takes
+        (pipelines/writer_lock.py): a `socialkpi refresh` run by hand and a Dagster step never
+        write at once. Dagster's pool already keeps its own steps apart; a held lock is retried
+        like DuckDB's (orchestration/retries.py)."""
+        try:
+            with writing(self.settings().warehouse, f"dagster {step}"):
+                yield
+        except WarehouseBusy as busy:
+            raise WarehouseLocked(f"{step}: {busy}") from None
 
 
 def build_resources(settings: Settings | None = None) -> dict[str, object]:

@@ -61,7 +61,7 @@ def social_dbt_assets() -> dg.AssetsDefinition:
         settings = socialkpi.settings()
         # profiles.yml reads the warehouse path from the environment; make it this run's.
         os.environ[WAREHOUSE_ENV] = str(settings.warehouse)
-        with only_a_held_lock_is_retried("dbt build"):
+        with only_a_held_lock_is_retried("dbt build"), socialkpi.writing("dbt build"):
             yield from dbt_build(dbt, context, settings)
 
     return social_dbt
