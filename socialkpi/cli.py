@@ -25,8 +25,9 @@ from pipelines.comments.api import CommentsApiError
 from pipelines.comments.load import CommentsReport
 from pipelines.comments.privacy import PseudonymKeyMissing
 from pipelines.errors import STATUSES
-from pipelines.exports import ExportsFolderMissing
+from pipelines.exports import ExportsFolderMissing, printable
 from pipelines.load import LoadReport
+from pipelines.writer_lock import WarehouseBusy, writing
 from socialkpi import comments, steps
 from socialkpi.access import open_published
 from socialkpi.demo.comment_api import DemoCommentsMissing
@@ -41,6 +42,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_FAILED, EXIT_FILES_REFUSED = 1, 2  # 2: the run completed, some input was not loaded
 _KNOWN_FAILURES = (
     BuildFailed,
+    WarehouseBusy,
     steps.UnloadRefused,
     PublishFailed,
     ExportsFolderMissing,
@@ -82,8 +84,21 @@ def _one_line_errors(command):
             known = isinstance(error, _KNOWN_FAILURES)
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             shown = reason if known else f"{type(error).__name__}: {reason}"
-            err.print(f"[red]error:[/red] {escape(shown)}")
+            err.print(f"[red]error:[/red] {escape(printable(shown))}")
             raise SystemExit(EXIT_FAILED) from None
+
+    return wrapper
+
+
+def _one_writer(command):
+    """A command that writes the warehouse holds its writer lock for the whole run (a second
+    writer exits 1 naming the holder: pipelines/writer_lock.py). Commands that only read do not."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        warehouse = load_settings(kwargs.get("exports"), kwargs.get("warehouse")).warehouse
+        with writing(warehouse, click.get_current_context().command_path):
+            return command(*args, **kwargs)
 
     return wrapper
 
@@ -130,6 +145,7 @@ def _comments_from_option(command):
 @_settings_options
 @_comments_from_option
 @_one_line_errors
+@_one_writer
 def refresh(exports: str | None, warehouse: str | None, comments_from: str | None) -> None:
     """Load new exports and comments, build and test all models, publish the marts (the nightly job)."""
     settings = load_settings(exports, warehouse, comments_from)
@@ -147,6 +163,7 @@ def refresh(exports: str | None, warehouse: str | None, comments_from: str | Non
 @_settings_options
 @_comments_from_option
 @_one_line_errors
+@_one_writer
 def load_comments(exports: str | None, warehouse: str | None, comments_from: str | None) -> None:
     """Load new comments from the platform APIs (pseudonymised and redacted before they are written)."""
     with _Progress() as progress:
@@ -160,6 +177,7 @@ def load_comments(exports: str | None, warehouse: str | None, comments_from: str
 @_settings_options
 @click.option("--author", required=True, help="The author's platform id (YouTube channel id, Meta user id).")
 @_one_line_errors
+@_one_writer
 def forget(exports: str | None, warehouse: str | None, author: str) -> None:
     """Erase one person's comments everywhere (warehouse, published copy, its rollback copy) and
     keep them out of later loads."""
@@ -180,6 +198,7 @@ def forget(exports: str | None, warehouse: str | None, author: str) -> None:
 @main.command()
 @_settings_options
 @_one_line_errors
+@_one_writer
 def load(exports: str | None, warehouse: str | None) -> None:
     """Load new and changed export files into the raw schemas and the file ledger."""
     with _Progress() as progress:
@@ -191,13 +210,15 @@ def load(exports: str | None, warehouse: str | None) -> None:
 @main.command()
 @_settings_options
 @_one_line_errors
+@_one_writer
 def build(exports: str | None, warehouse: str | None) -> None:
     """Build staging models and marts with dbt, running every test and contract."""
     with _Progress() as progress:
         quarantined = steps.build(load_settings(exports, warehouse), progress)
     out.print("build passed: models built, all tests and contracts passed")
     for held in quarantined:
-        out.print(f"  [yellow]quarantined[/yellow] {escape(held.relative_path)}: {escape(held.reason)}")
+        shown = f"{escape(printable(held.relative_path))}: {escape(printable(held.reason))}"
+        out.print(f"  [yellow]quarantined[/yellow] {shown}")
     if quarantined:
         err.print(
             f"[yellow]{len(quarantined)} file(s) failed a blocking check and were taken out; "
@@ -232,7 +253,6 @@ def publish(exports: str | None, warehouse: str | None, roll_back: bool, postgre
     _print_publish_summary(steps.publish(settings, postgres_url))
 
 
-
 @main.command(hidden=True)
 @_settings_options
 @_one_line_errors
@@ -258,7 +278,9 @@ def files(exports: str | None, warehouse: str | None, status: str | None, unload
     if not settings.warehouse.exists():
         raise PublishFailed(f"no warehouse at {settings.warehouse} yet: run `socialkpi load` first")
     if unload_path:
-        for held in steps.unload(settings, unload_path, getpass.getuser()):
+        with writing(settings.warehouse, "socialkpi files --unload"):
+            unloaded = list(steps.unload(settings, unload_path, getpass.getuser()))
+        for held in unloaded:
             out.print(f"unloaded {held.relative_path}: {held.rows} raw rows removed", markup=False)
         out.print("the next `socialkpi refresh` rebuilds and publishes the marts without it", markup=False)
         return
@@ -270,7 +292,7 @@ def files(exports: str | None, warehouse: str | None, status: str | None, unload
             [status, status],
         ).fetchall()
     columns = ("file", "status", "channel", "account", "snapshot", "rows", "reason")
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    cells = [["" if v is None else printable(str(v)) for v in row] for row in rows]
     if not out.is_terminal:  # piped or logged: one tab-separated line per file, for scripts
         for line in [columns, *cells]:
             out.print("\t".join(line), markup=False)
@@ -422,7 +444,8 @@ def _print_load_summary(report: LoadReport) -> None:
         out.print(f"  {table}: +{rows} rows")
     for entry in report.refused:
         out.print(
-            f"  [yellow]{entry.status}[/yellow] {escape(entry.relative_path)}: {escape(entry.reason or '')}"
+            f"  [yellow]{entry.status}[/yellow] {escape(printable(entry.relative_path))}: "
+            f"{escape(printable(entry.reason or ''))}"
         )
 
 
