@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -431,7 +431,7 @@ def _date_problem(fmt: ExportFormat) -> str:
     return f"is a date in a style this export never uses (it writes {examples})"
 
 
-_EXAMPLE_MOMENT = datetime(2024, 12, 1, 21, 13)
+_EXAMPLE_MOMENT = datetime(2024, 12, 1, 21, 13, tzinfo=UTC)  # aware: styles with %z show +0000
 
 
 @functools.lru_cache(maxsize=200_000)  # weekly downloads repeat most dates four times and more

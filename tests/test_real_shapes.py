@@ -171,6 +171,12 @@ def test_a_negative_linkedin_daily_reaction_loads_as_a_net_removal():
     assert negative == {"reactions_total": 6, "comments_total": 6, "reposts_total": 2}
 
 
+def test_linkedin_s_own_engagement_rate_above_1_loads():
+    metrics, _posts = read(sample(ETHIOWARE), ETHIOWARE)
+    rates = [float(rate) for rate in metrics.table["engagement_rate_total"].to_pylist() if rate.strip()]
+    assert len([rate for rate in rates if rate > 1]) == 2
+
+
 def test_negative_days_of_the_linkedin_followers_export_load_as_net_unfollows():
     (parsed,) = read(followers_workbook([4, -2, 3]), "linkedin/nplf/nplf_followers_1751328000000.xls")
     assert parsed.table["organic_followers"].to_pylist() == ["4", "-2", "3"]
