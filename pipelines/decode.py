@@ -23,6 +23,11 @@ _MAX_PREAMBLE_ROWS = 5
 _BINARY = "binary content (NUL bytes), not a CSV export: is it the right file? download it again"
 
 
+def bom_of(data: bytes) -> str:
+    """The encoding the file's byte-order mark names ("utf-8", "utf-16-le"), or "" for none."""
+    return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), "")
+
+
 def decode_text(data: bytes) -> str:
     """Decode an export's bytes, or say plainly why they are not a text export."""
     text = _text_of(data)

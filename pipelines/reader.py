@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from pipelines.containers import unpack
-from pipelines.decode import CsvLayout, decode_text, find_header, find_header_in_rows, split_blocks
+from pipelines.decode import CsvLayout, bom_of, decode_text, find_header, find_header_in_rows, split_blocks
 from pipelines.errors import QUARANTINED, UNRECOGNISED, UnreadableExport
 from pipelines.formats import ALL_FORMATS, ExportFormat
 from pipelines.formats.spec import COUNT, DURATION, PERCENT, RATE, TIMESTAMP
@@ -126,10 +126,31 @@ def _read_csv(data: bytes, where: _Where, sha256: str, ingested_at: datetime) ->
     text = decode_text(data)
     layout = find_header(text)
     recognition = recognise(layout.header)
-    if recognition.format.stacked_blocks:
-        return _read_blocks(text, where, sha256, ingested_at)
-    table = _parse_rows(_without_trailer(text, recognition.format), layout, recognition)
-    return [_finish(table, layout, recognition, where, sha256, ingested_at)]
+    try:
+        if recognition.format.stacked_blocks:
+            return _read_blocks(text, where, sha256, ingested_at)
+        table = _parse_rows(_without_trailer(text, recognition.format), layout, recognition)
+        return [_finish(table, layout, recognition, where, sha256, ingested_at)]
+    except UnreadableExport as refusal:
+        raise _with_resave_evidence(refusal, bom_of(data), recognition.format) from None
+
+
+_BOM_NAMES = {"utf-8": "a UTF-8", "utf-16-le": "a UTF-16", "utf-16-be": "a big-endian UTF-16"}
+
+
+def _with_resave_evidence(refusal: UnreadableExport, bom: str, fmt: ExportFormat) -> UnreadableExport:
+    """A refused value was changed after the download; when the file's byte-order mark is not the
+    one the platform writes (ExportFormat.bom), the bytes show who changed it: a spreadsheet."""
+    if fmt.bom is None or bom == fmt.bom or not refusal.reason.endswith(_CHANGED):
+        return refusal
+    found = f"starts with {_BOM_NAMES[bom]} byte-order mark" if bom else "has no byte-order mark"
+    written = f"with {_BOM_NAMES[fmt.bom]} one" if fmt.bom else "without one"
+    return UnreadableExport(
+        f"{refusal.reason.removesuffix(_CHANGED)}the file {found}, and the platform writes this "
+        f"export {written}: a spreadsheet re-saved it. Download it again from the platform and "
+        "load it without opening it",
+        refusal.status,
+    )
 
 
 def _read_blocks(text: str, where: _Where, sha256: str, ingested_at: datetime) -> list[ParsedExport]:

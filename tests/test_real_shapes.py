@@ -429,6 +429,49 @@ def test_a_refusal_names_what_it_guards_and_blames_a_spreadsheet_only_when_the_v
     assert "again from the platform" in reason
 
 
+def meta_post_with_negative_reach(bom: bytes) -> bytes:
+    """One post in the shape of MH4U's posts export (its real header), Reach negative."""
+    header = sample(MH4U_POSTS).decode("utf-8-sig").split("\n", 1)[0]
+    cells = ["1", "2", "Page", "", "", "", "12/12/2023 01:12", "", "", "", "", "Photos", "", "", "", "",
+             "Lifetime", "5", "-3", "10", "0", "0", "0", "0", "0", "", "0", "0", ""]  # fmt: skip
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return bom + f"{header}\n{buffer.getvalue()}".encode()
+
+
+@pytest.mark.parametrize(
+    ("content", "path", "evidence"),
+    [
+        (
+            b"\xef\xbb\xbf" + f'{X_OVERVIEW}\n"Fri, Mar 21, 2025",-5,1,1,0,0,0,0,0,0\n'.encode(),
+            "solgab/account_overview_analytics.csv",
+            "starts with a UTF-8 byte-order mark, and the platform writes this export without one",
+        ),
+        (
+            meta_post_with_negative_reach(b""),
+            "facebook/mh4u/Dec-12-2023_Mar-06-2024_1.csv",
+            "has no byte-order mark, and the platform writes this export with a UTF-8 one",
+        ),
+    ],
+    ids=["x-with-a-bom", "meta-without-its-bom"],
+)
+def test_a_byte_order_mark_the_platform_never_writes_is_named_as_a_spreadsheet_re_save(
+    content, path, evidence
+):
+    reason = refusal(content, path).reason
+    assert "is negative" in reason
+    assert evidence in reason
+    assert "a spreadsheet re-saved it" in reason
+
+
+def test_the_same_bad_value_with_the_platform_s_own_byte_order_mark_does_not_blame_a_spreadsheet():
+    reason = refusal(
+        meta_post_with_negative_reach(b"\xef\xbb\xbf"), "facebook/mh4u/Dec-12-2023_Mar-06-2024_1.csv"
+    ).reason
+    assert "column reach: '-3' is negative" in reason
+    assert "spreadsheet" not in reason
+
+
 # ---------- end to end: the generated shapes through a refresh
 
 
@@ -488,9 +531,9 @@ def test_meta_series_days_shifted_by_daylight_saving_land_on_their_calendar_date
 
 def test_the_2023_series_titles_reach_staging_as_their_series(generated: Refreshed):
     assert generated.query(
-        "select series_title, count(*), sum(value) from staging.stg_meta__daily_series "
-        "where account = 'reach2023' group by series_title order by series_title"
-    ) == [("Facebook reach", 2, 255), ("Instagram reach", 2, 15)]
+        "select series_title, channel, metric, count(*), sum(value) from staging.stg_meta__daily_series "
+        "where account = 'reach2023' group by all order by series_title"
+    ) == [("Facebook reach", "facebook", "reach", 2, 255), ("Instagram reach", "instagram", "reach", 2, 15)]
 
 
 def test_excel_serial_dates_reach_the_linkedin_marts_as_their_days(generated: Refreshed):

@@ -102,6 +102,7 @@ FACEBOOK_POSTS = ExportFormat(
         _c("negative_feedback_hide", "Negative feedback from users: Hide"),
     ),
     null_tokens=NULL_TOKENS,
+    bom="utf-8",  # UTF-8 with BOM, every real posts export
     timestamp_styles=(PUBLISH_TIME,),
     file_name_pattern=WINDOW_IN_NAME,
     error_rows=ERROR_ROWS,
@@ -127,6 +128,7 @@ INSTAGRAM_POSTS = ExportFormat(
     account_column="account_username",
     columns=_INSTAGRAM_COMMON,
     null_tokens=NULL_TOKENS,
+    bom="utf-8",
     timestamp_styles=(PUBLISH_TIME,),
     file_name_pattern=WINDOW_IN_NAME,
     error_rows=ERROR_ROWS,
@@ -150,6 +152,7 @@ INSTAGRAM_STORIES = ExportFormat(
         _c("sticker_taps", "Sticker taps", "Appuis sur les stickers"),
     ),
     null_tokens=NULL_TOKENS,
+    bom="utf-8",
     timestamp_styles=(PUBLISH_TIME,),
     file_name_pattern=WINDOW_IN_NAME,
     error_rows=ERROR_ROWS,
@@ -178,6 +181,7 @@ META_DAILY_SERIES = ExportFormat(
         _c("series_title", (), kind=TEXT),
     ),
     null_tokens=NULL_TOKENS,
+    bom="utf-16-le",  # UTF-16LE with BOM, every real series
     timestamp_styles=(SERIES_DAY,),
 )
 
@@ -241,6 +245,7 @@ META_CHART_VIEWERS = ExportFormat(
         _c("returning_viewers", "Returning Viewers", "Spectateurs connus"),
     ),
     null_tokens=NULL_TOKENS,
+    bom="utf-8",  # FORMATS.md §2.3: UTF-8 with BOM
     timestamp_styles=(CHART_DAY,),
 )
 META_CHART_FOLLOWERS = ExportFormat(
@@ -259,6 +264,7 @@ META_CHART_FOLLOWERS = ExportFormat(
         ),
     ),
     null_tokens=NULL_TOKENS,
+    bom="utf-8",
     timestamp_styles=(CHART_DAY,),
 )
 

@@ -119,6 +119,10 @@ class ExportFormat:
             word (Meta's 2023 series: `"Date","Facebook reach"` where newer files say
             `"Date","Primary"`): a header whose only unknown cell is in that place means that
             column, and the cell is the series title when no title line says it.
+        bom: the byte-order mark the platform starts its files with ("utf-8", "utf-16-le"; ""
+            for none), None where no real file showed it. A refused file whose mark differs was
+            re-saved by a spreadsheet (Excel's "CSV UTF-8" adds one, a plain "CSV" drops it), and
+            the refusal can say so.
         metric_names: what such a cell looks like (`Facebook reach`, `Instagram reach`): a
             header like `Date, Impressions` of another export is not taken for this shape.
     """
@@ -142,6 +146,7 @@ class ExportFormat:
     stacked_blocks: bool = False
     metric_named_column: str | None = None
     metric_names: re.Pattern[str] | None = None
+    bom: str | None = None
     _alias_index: dict[str, tuple[str, frozenset[str]]] = field(
         default=None, init=False, repr=False, compare=False
     )

@@ -84,6 +84,7 @@ def _tweet_activity(generation: str) -> ExportFormat:
             *_metric_block(generation),
         ),
         null_tokens=NULL_TOKENS,
+        bom="",  # no BOM in any real X export, generation B or C
         timestamp_styles=(TWEET_TIME,),
         file_name_pattern=re.compile(
             r"tweet_activity_metrics_(?P<account>.+?)_(?P<window_start>\d{8})_(?P<window_end>\d{8})"
@@ -105,6 +106,7 @@ def _daily_activity(generation: str) -> ExportFormat:
             *_metric_block(generation),
         ),
         null_tokens=NULL_TOKENS,
+        bom="",
         timestamp_styles=(DAY_ISO,),
         file_name_pattern=re.compile(
             r"daily_tweet_activity_metrics_(?P<account>.+?)_(?P<window_start>\d{8})"
@@ -141,6 +143,7 @@ X_CONTENT = ExportFormat(
         Column("permalink_clicks", en=("Permalink clicks",), fr=("Clics sur le permalien",), kind=COUNT),
     ),
     null_tokens=NULL_TOKENS,
+    bom="",
     timestamp_styles=(DAY_X_CONTENT, DAY_X_OVERVIEW),
     # The window is written with dashes (2026-04-19) or without (20241114) depending on the export.
     file_name_pattern=re.compile(
@@ -171,6 +174,7 @@ X_ACCOUNT_OVERVIEW = ExportFormat(
         Column("media_views", en=("Media views",), fr=("Vues des médias",), kind=COUNT),
     ),
     null_tokens=NULL_TOKENS,
+    bom="",
     timestamp_styles=(DAY_X_OVERVIEW, DAY_X_CONTENT),
     # X puts no account and no window in this file name; browsers add " (1)" on repeat downloads.
     file_name_pattern=None,

@@ -133,6 +133,7 @@ def _youtube(
         identify=frozenset(identify),
         columns=columns,
         null_tokens=NULL_TOKENS,
+        bom="",  # UTF-8 without BOM, English and German Studio alike
         timestamp_styles=(DAY, PUBLISHED, DAY_RESAVED),
         file_name_pattern=ZIP_NAME,
         trailer_pattern=TRAILER,
