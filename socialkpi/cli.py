@@ -299,7 +299,7 @@ def files(exports: str | None, warehouse: str | None, status: str | None, unload
         return
     table = Table(*columns)
     for line in cells:
-        table.add_row(*line)
+        table.add_row(*(escape(cell) for cell in line))  # a name like "[x]" is text, not markup
     out.print(table)
 
 

@@ -9,11 +9,14 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from pipelines.writer_lock import WAIT_ENV, WarehouseBusy, lock_path, writing
 from socialkpi.reconcile import ReconciliationFailed, mismatches, reconcile
 from socialkpi.settings import Settings
 from tests import hostile
@@ -292,6 +295,29 @@ def test_a_dagster_step_meets_a_held_writer_lock_as_a_lock_error_it_retries(work
         holder.wait()
     with resource.writing("load"):  # the kernel let go of the dead holder's lock
         pass
+
+
+def test_a_writer_told_to_wait_takes_the_lock_when_the_holder_ends_and_gives_up_after_its_wait(
+    workspace, monkeypatch
+):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WRITER_LOCK, str(workspace.warehouse)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        monkeypatch.setenv(WAIT_ENV, "1")
+        started = time.monotonic()
+        with pytest.raises(WarehouseBusy, match=f"pid {holder.pid}, `socialkpi refresh`.* after waiting 1 s"):
+            with writing(workspace.warehouse, "socialkpi load"):
+                pass
+        assert time.monotonic() - started >= 1
+        monkeypatch.setenv(WAIT_ENV, "60")
+        threading.Timer(1, holder.kill).start()
+        with writing(workspace.warehouse, "socialkpi load"):
+            assert f"pid {os.getpid()}, `socialkpi load`" in lock_path(workspace.warehouse).read_text()
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 HOLD_WRITER_LOCK = """
