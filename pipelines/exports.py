@@ -57,7 +57,8 @@ def bucket_url(location: str) -> str:
 
 def list_exports(location: str) -> Iterator[Listed]:
     """Every file under the exports folder, in a stable order, skipping what is not an export:
-    hidden files (`.DS_Store`) and office lock files (`~$report.xlsx`) that sit beside exports."""
+    hidden files (`.DS_Store`), office lock files (`~$report.xlsx`) and notes (`README.md`) that
+    sit beside exports."""
     if _is_url(location):
         yield from _list_bucket(location)
         return
@@ -266,5 +267,11 @@ def _mtime(info: os.stat_result) -> datetime:
     return datetime.fromtimestamp(info.st_mtime, UTC)
 
 
+# People keep notes beside their downloads (a README, what they clicked to export); no platform
+# writes an export in these formats, so they are not refused exports, they are not exports.
+NOTES_SUFFIXES = (".md", ".markdown", ".txt", ".rtf", ".doc", ".docx", ".odt")
+
+
 def _ignored(relative_path: str) -> bool:
-    return any(part.startswith((".", "~$")) for part in relative_path.split("/"))
+    parts = relative_path.split("/")
+    return any(part.startswith((".", "~$")) for part in parts) or parts[-1].lower().endswith(NOTES_SUFFIXES)

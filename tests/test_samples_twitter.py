@@ -74,20 +74,6 @@ def test_the_2026_content_export_gives_201_posts_on_23_days_with_x_s_own_totals(
     ) == (38480, 1115, 2274, 227, 30, 5, 1, 29, 223, 356)
 
 
-def test_a_post_with_more_engagements_than_impressions_publishes_and_is_flagged_not_refused(
-    samples_refresh: SamplesRefresh,
-):
-    (above_one,) = samples_refresh.one(
-        "select count(*) from marts.twitter_posts where account = 'solgab' and engagement_rate > 1"
-    )
-    assert above_one >= 1
-    (flagged,) = samples_refresh.one(
-        "select count(distinct post_id) from marts.data_quality "
-        "where channel = 'twitter' and account = 'solgab' and value > 1"
-    )
-    assert flagged == above_one
-
-
 def test_the_2026_account_overview_gives_28_days_with_x_s_own_totals(samples_refresh: SamplesRefresh):
     assert samples_refresh.one(
         "select count(*), min(date), max(date) from marts.twitter_account_daily where account = 'solgab'"

@@ -41,7 +41,8 @@ def test_the_german_content_table_gives_500_videos_without_its_gesamt_and_traile
             min(cast(posted_at_local as date)), max(cast(posted_at_local as date))
         from marts.youtube_videos where account = 'weima'
         """
-    ) == (500, 500, 0, 18, date(2011, 3, 10), date(2020, 12, 24))
+    ) == (500, 500, 0, 17, date(2011, 3, 10), date(2020, 12, 24))
+    # EXPECTED.md counts 18 rows with an empty publish time: the `Gesamt` row is the 18th.
 
 
 def test_the_german_content_table_totals_equal_studio_s(samples_refresh: SamplesRefresh):

@@ -24,6 +24,9 @@ published as (
         sum(audience) as lifetime_audience_of_posts_published,
         sum(interactions) as lifetime_interactions_of_posts_published
     from latest_per_post
+    -- A post whose export gives no publish time (YouTube Studio leaves it empty for some
+    -- videos) was published in no month we know: it is in the post marts, not counted here.
+    where posted_at is not null
     group by channel, account, cast(date_trunc('month', posted_at) as date)
 ),
 
