@@ -391,9 +391,9 @@ def cases() -> list[Case]:
         ),
         Case(
             "columns in another order load into the same columns",
-            f"{c}/{tweet_name('REORDERED')}",
+            f"{c}/reordered/{tweet_name('REORDERED')}",
             write(
-                f"{c}/{tweet_name('REORDERED')}",
+                f"{c}/reordered/{tweet_name('REORDERED')}",
                 csv_bytes(reordered(HEADER, _rows("REORDERED", 1_050_000_000), "order")),
             ),
             LOADED,
@@ -515,11 +515,11 @@ def cases() -> list[Case]:
         ),
         Case(
             "two downloads of the same window with different numbers are two loads",
-            f"{c}/same_window/{tweet_name('TWICE')}",
+            f"{c}/twice/{tweet_name('TWICE')}",
             both(
-                write(f"{c}/same_window/{tweet_name('TWICE')}", ok("TWICE", 1_130_000_000, seed="first")),
+                write(f"{c}/twice/{tweet_name('TWICE')}", ok("TWICE", 1_130_000_000, seed="first")),
                 write(
-                    f"{c}/same_window/{tweet_name('TWICE').replace('.csv', ' (1).csv')}",
+                    f"{c}/twice/{tweet_name('TWICE').replace('.csv', ' (1).csv')}",
                     ok("TWICE", 1_130_000_000, seed="second"),
                 ),
             ),
