@@ -4,6 +4,7 @@ already loaded is hashed, not parsed again."""
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +40,22 @@ def read_file(listed: Listed, now: datetime, already_loaded: Container[str]) -> 
         return FileRead(sha256, parts=tuple(read_export(data, listed.file, sha256, now)))
     except UnreadableExport as refusal:
         return FileRead(sha256, refusal=(refusal.status, refusal.reason))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # calamine's Rust panics are BaseExceptions, not Exceptions
+        # A reader bug, or a library failing on bytes nobody foresaw, is this file's problem: the
+        # other files still load, and the ledger says what to report.
+        if os.environ.get("SOCIALKPI_DEBUG"):
+            raise
+        return FileRead(sha256, refusal=(QUARANTINED, _reader_failed(error)))
+
+
+def _reader_failed(error: BaseException) -> str:
+    detail = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+    return (
+        f"the reader failed on this file ({type(error).__name__}{': ' + detail if detail else ''}); "
+        "the other files were loaded: report this with the file, it is a socialkpi bug"
+    )
 
 
 def _read_listed(listed: Listed) -> tuple[bytes, tuple[str, str] | None]:
