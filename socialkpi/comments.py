@@ -11,6 +11,7 @@ import duckdb
 from pipelines.comments.config import PLATFORMS
 from pipelines.comments.load import FORGOTTEN_TABLE, CommentsReport, ensure_comment_tables, load_comments
 from pipelines.comments.privacy import pseudonym, pseudonym_key
+from socialkpi import publish_postgres
 from socialkpi.publish import PublishResult, publish
 from socialkpi.settings import Settings
 from socialkpi.transform import build_models
@@ -59,6 +60,7 @@ def forget(settings: Settings, author: str, progress: Progress | None = None) ->
     published = publish(settings)
     # The rollback copy is the one from before: it still holds the comments. Replace it.
     settings.previous_marts.write_bytes(settings.published_marts.read_bytes())
+    publish_postgres.drop_previous()  # PostgreSQL's previous marts too, when it is published to
     return Forgotten(rows, published)
 
 

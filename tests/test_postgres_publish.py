@@ -255,3 +255,15 @@ def test_postgres_setup_refuses_to_create_roles_without_passwords(postgres_serve
         check=False,
     )
     assert result.returncode == 1 and "SOCIALKPI_POSTGRES_READER_PASSWORD" in result.stderr
+
+
+def test_after_forget_postgres_keeps_no_previous_marts_to_roll_back_to(published, warehouse, tmp_path):
+    """`socialkpi forget` republishes without a person's comments; PostgreSQL's previous marts
+    still hold them, so they are dropped, and a rollback says there is nothing to go back to."""
+    night = smaller_copy(warehouse.published_marts, tmp_path / "night.duckdb", 5)
+    publish_postgres.publish_marts(night, published.writer_url, {})
+    publish_postgres.publish_marts(warehouse.published_marts, published.writer_url, {})
+    publish_postgres.drop_previous(published.writer_url)
+    with pytest.raises(publish_postgres.PostgresPublishFailed, match="nothing to roll back to"):
+        publish_postgres.rollback(published.writer_url)
+    assert publish_postgres.is_current(warehouse.published_marts, published.writer_url)

@@ -30,7 +30,14 @@ from socialkpi.publish_postgres.load import (
     readers_see_only_live,
 )
 
-__all__ = ["PostgresPublishFailed", "UnmappedType", "is_current", "publish_marts", "rollback"]
+__all__ = [
+    "PostgresPublishFailed",
+    "UnmappedType",
+    "drop_previous",
+    "is_current",
+    "publish_marts",
+    "rollback",
+]
 
 POSTGRES_URL_ENV = "SOCIALKPI_POSTGRES_URL"
 LIVE, PREVIOUS, LOADING = "marts", "marts_previous", "marts_loading"
@@ -105,6 +112,15 @@ def rollback(url: str) -> None:
             target.execute(f"alter schema {PREVIOUS} rename to {LIVE}")
             target.execute(f"alter schema {LOADING} rename to {PREVIOUS}")
             readers_see_only_live(target)
+
+
+def drop_previous(url: str | None = None) -> None:
+    """Drop `marts_previous` (after `socialkpi forget`: the previous marts still hold what was
+    forgotten). A rollback then has nothing to swap back, and says so."""
+    url = postgres_url(url)
+    if url:
+        with _connect(url) as target:
+            target.execute(f"drop schema if exists {PREVIOUS} cascade")
 
 
 def _connect(url: str) -> psycopg.Connection:
