@@ -1,11 +1,11 @@
 """One file can fail only itself (issue 14 "one file fails only itself", issue 15 "poison rows").
 
 A night of good files plus files whose rows fail a blocking check (values no platform writes: a
-tweet time DuckDB cannot read, a day without a date, a YouTube Total below the rows it sums)
-publishes the good files and exits 2, naming each bad file with its check; a rate above 1 (real:
-X counts engagements above impressions) only warns and is listed in marts.data_quality; the next
-night with nothing new exits 0 and the bad files stay out; `socialkpi files --unload` takes a
-good file out on purpose.
+tweet time DuckDB cannot read, a day without a date, one tweet id on two rows, a YouTube Total
+below the rows it sums) publishes the good files and exits 2, naming each bad file with its
+check; a rate above 1 (real: X counts engagements above impressions) only warns and is listed
+in marts.data_quality; the next night with nothing new exits 0 and the bad files stay out;
+`socialkpi files --unload` takes a good file out on purpose.
 
 Three real refreshes on one warehouse (module fixture), the tests only read what happened. The
 bad files are demo exports (the platforms' byte shapes) with one cell changed.
@@ -34,11 +34,13 @@ NEW_GOOD_TWEETS = f"{X}/tweet_activity_metrics_CERN_20220207_20220307_en.csv"
 # Python's strptime reads "Z" for %z; DuckDB's does not: the post has no publish time in staging.
 TIME_NOT_A_TIME = f"{X}/tweet_activity_metrics_CERN_20220110_20220207_en.csv"
 DAY_WITHOUT_DATE = f"{X}/daily_tweet_activity_metrics_CERN_20220131_20220228_en.csv"
+TWEET_TWICE = f"{X}/tweet_activity_metrics_CERN_20220117_20220214_en.csv"  # one id on two rows
 YOUTUBE = "youtube/cern"
 
 CHECKS = {
     TIME_NOT_A_TIME: "not_null_stg_twitter__tweet_snapshots_posted_at",
     DAY_WITHOUT_DATE: "not_null_stg_twitter__account_day_snapshots_date",
+    TWEET_TWICE: "each_tweet_once_per_file",
 }
 TOTAL_CHECK = "youtube_total_rows_reconcile"
 
@@ -47,7 +49,7 @@ TOTAL_CHECK = "youtube_total_rows_reconcile"
 class Nights:
     settings: Settings
     first: subprocess.CompletedProcess  # good files and a rate above 1
-    second: subprocess.CompletedProcess  # + one more good file and three poison files
+    second: subprocess.CompletedProcess  # + one more good file and four poison files
     unload: subprocess.CompletedProcess  # files --unload GOOD_TWEETS
     third: subprocess.CompletedProcess  # nothing new
     good_zip: str
@@ -79,6 +81,13 @@ def _with_cell(source: Path, target: Path, row: int, column: int, value: str) ->
     lines[row] = b'","'.join(cells)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(b"\n".join(lines))
+
+
+def _tweet_listed_twice(source: Path, target: Path) -> None:
+    """A copy of an X per-tweet export whose second row repeats the first row's tweet id (with
+    the second tweet's numbers)."""
+    first_id = source.read_bytes().split(b"\n")[1].split(b'","')[0].lstrip(b'"').decode()
+    _with_cell(source, target, 2, 0, first_id)
 
 
 def _zip_with_total_views(source: Path, target: Path, views: str) -> None:
@@ -134,6 +143,7 @@ def nights(demo_exports: Path, tmp_path_factory: pytest.TempPathFactory) -> Nigh
     shutil.copy(demo_exports / NEW_GOOD_TWEETS, exports / NEW_GOOD_TWEETS)
     _with_cell(demo_exports / TIME_NOT_A_TIME, exports / TIME_NOT_A_TIME, 1, 3, "2022-02-05 10:00 Z")
     _with_cell(demo_exports / DAY_WITHOUT_DATE, exports / DAY_WITHOUT_DATE, 1, 0, "-")
+    _tweet_listed_twice(demo_exports / TWEET_TWICE, exports / TWEET_TWICE)
     _zip_with_total_views(zips[1], exports / poison_zip, "1")
     second = run_cli("refresh", settings=settings)
     raw_after_second = _raw_rows_by_file(settings)
@@ -169,7 +179,7 @@ def test_files_whose_rows_fail_a_blocking_check_are_quarantined_with_the_check_a
         assert status == "quarantined"
         assert reason.startswith(f"failed check {check}"), reason
         assert f"quarantined {path}: failed check {check}" in nights.second.stdout
-    assert "3 new file(s) could not be loaded" in nights.second.stderr
+    assert "4 new file(s) could not be loaded" in nights.second.stderr
 
 
 def test_a_quarantined_files_rows_leave_raw_and_the_good_files_of_the_same_night_publish(nights):
