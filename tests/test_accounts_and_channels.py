@@ -252,6 +252,9 @@ def test_a_collaboration_post_is_kept_once_under_the_file_s_account_with_its_aut
         "from marts.instagram_posts where account = 'elitravelguy' group by all order by all",
     ) == [(False, "elitravelguy", 20, 537836, 408151), (True, "caryjack", 1, 3809, None)]
     assert query(refreshed, "select count(*) from marts.instagram_posts where account = 'caryjack'") == [(0,)]
+    assert query(
+        refreshed, "select account, post_id, author_account from marts.all_posts where is_collaboration"
+    ) == [("elitravelguy", "17956430532130456", "caryjack")]
 
 
 def test_a_file_with_no_account_folder_takes_its_page_name_and_the_ledger_says_it_was_guessed(refreshed):

@@ -1,6 +1,8 @@
 -- One row per channel and post: the channel marts' posts on one vocabulary, before labels and
 -- percentiles. posted_at_precision says whether the export gave the time of day ('minute') or
 -- only the date ('day': LinkedIn, YouTube, and tweets only seen in X Content exports).
+-- is_collaboration: a post another account published with this one (Instagram
+-- collaborations, instagram_posts); author_account is who published it.
 with
 
 twitter as (
@@ -14,7 +16,9 @@ twitter as (
         likes,
         replies as comments,
         retweets as shares,
-        link_clicks
+        link_clicks,
+        false as is_collaboration,
+        account as author_account
     from {{ ref('twitter_posts') }}
 ),
 
@@ -29,7 +33,9 @@ facebook as (
         reactions as likes,
         comments,
         shares,
-        link_clicks
+        link_clicks,
+        false as is_collaboration,
+        account as author_account
     from {{ ref('facebook_posts') }}
 ),
 
@@ -44,7 +50,9 @@ instagram as (
         likes,
         comments,
         shares,
-        cast(null as bigint) as link_clicks
+        cast(null as bigint) as link_clicks,
+        is_collaboration,
+        author_account
     from {{ ref('instagram_posts') }}
 ),
 
@@ -59,7 +67,9 @@ linkedin as (
         likes,
         comments,
         shares,
-        clicks as link_clicks
+        clicks as link_clicks,
+        false as is_collaboration,
+        account as author_account
     from {{ ref('linkedin_posts') }}
 ),
 
@@ -74,7 +84,9 @@ youtube as (
         likes,
         comments,
         shares,
-        cast(null as bigint) as link_clicks
+        cast(null as bigint) as link_clicks,
+        false as is_collaboration,
+        account as author_account
     from {{ ref('youtube_videos') }}
 ),
 

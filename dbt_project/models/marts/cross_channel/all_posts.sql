@@ -51,6 +51,8 @@ final as (
         posts.comments,
         posts.shares,
         posts.link_clicks,
+        posts.is_collaboration,
+        posts.author_account,
         accounts.language as account_language,
         labels.content_type,
         labels.tone,
