@@ -9,9 +9,10 @@ account nothing tells the channel of.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -38,6 +39,11 @@ IG_SERIES = ["Follows.csv", "Reach.csv", "Views.csv", "Visits.csv", "Interaction
 NO_FOLDER_POSTS = "facebook/Sep-01-2025_Sep-30-2025_2855862537940540.csv"  # Page name: Sunrise Bakery
 ALIAS_FOLLOWS = "facebook/CERN Official/Follows.csv"  # an alias of `cern` in seeds/accounts.csv
 UNKNOWN_REACH = "newco/Reach.csv"  # a bare title, no platform folder, no other export of newco
+# Chart exports (FORMATS.md §2.3; no real sample here): UTF-8 with BOM, every field quoted, LF, no
+# final newline, days without a year, `undefined` for a missing value on the last day.
+VIEWERS = "facebook/pc_merchandise/Viewers.csv"
+FOLLOWER_HISTORY = "facebook/pc_merchandise/FollowerHistory.csv"
+CHART_DAYS = [date(2025, 9, 20) + timedelta(days=n) for n in range(28)]  # the days of Follows.csv
 
 
 # ------------------------------------------------------------------ one normalisation, two languages
@@ -167,8 +173,27 @@ def refreshed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, objec
     (exports / ALIAS_FOLLOWS).write_bytes(utf16_series(FB_FOLLOWS, "2025", "2024"))
     (exports / UNKNOWN_REACH).parent.mkdir(parents=True)
     (exports / UNKNOWN_REACH).write_bytes(utf16_series("instagram/elitravelguy/Reach.csv", "2026", "2025"))
+    write_chart(
+        exports / VIEWERS, ["Total Viewers", "New Viewers", "Returning Viewers"], lambda n: [100 + n, n, 100]
+    )
+    write_chart(
+        exports / FOLLOWER_HISTORY,
+        ["Followers", "Difference in followers from previous day"],
+        lambda n: [5000 + n, 1],
+    )
     settings = load_settings(str(exports), root / "warehouse" / "socialkpi.duckdb")
     return settings, run_cli("refresh", settings=settings)
+
+
+def write_chart(path: Path, metrics: list[str], values) -> None:
+    rows = [["Date", *metrics]]
+    rows += [[f"{day:%B} {day.day}", *map(str, values(n))] for n, day in enumerate(CHART_DAYS[:-1])]
+    rows += [[f"{CHART_DAYS[-1]:%B} {CHART_DAYS[-1].day}", *["undefined"] * len(metrics)]]
+    text = "\n".join(",".join(f'"{cell}"' for cell in row) for row in rows)
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    # Downloaded the day after the last day: the year of "September 20" is 2025.
+    downloaded = datetime(2025, 10, 18, 9, tzinfo=UTC).timestamp()
+    os.utime(path, (downloaded, downloaded))
 
 
 def query(refreshed, sql: str, parameters: list | None = None) -> list[tuple]:
@@ -303,3 +328,24 @@ def test_a_bare_titled_series_nothing_assigns_a_channel_fails_only_the_named_che
     assert query(
         refreshed, "select relative_path from raw_ledger.export_files where status <> 'loaded' order by 1"
     ) == [(UNKNOWN_REACH,)]
+
+
+def test_viewers_and_follower_history_chart_exports_reach_facebook_page_daily(refreshed):
+    days = len(CHART_DAYS)
+    assert query(
+        refreshed,
+        "select count(*), count(new_followers), count(viewers), sum(viewers), count(followers), "
+        "max(followers), "
+        "min(date), max(date) from marts.facebook_page_daily where account = 'pc_merchandise'",
+    ) == [
+        (
+            days,
+            days,
+            days - 1,  # `undefined` on the last day is no value
+            sum(100 + n for n in range(days - 1)),
+            days - 1,
+            5000 + days - 2,
+            CHART_DAYS[0],
+            CHART_DAYS[-1],
+        )
+    ]

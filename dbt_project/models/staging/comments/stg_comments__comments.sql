@@ -30,7 +30,7 @@ renamed as (
     select
         ---------- ids
         channel,
-        account,
+        {{ account_of('account') }} as account,
         post_id,
         comment_id,
         parent_comment_id,
