@@ -233,10 +233,9 @@ def _describe(
 
 
 def _accounts(part: ParsedExport) -> list[str | None]:
-    """The accounts a part's rows belong to: the file's own, unless its rows name theirs."""
-    if not part.format.account_column:
-        return [part.provenance.account]
-    return pc.unique(part.table["_account"]).to_pylist()
+    """The file's account (pipelines/provenance.py): rows naming another account (an Instagram
+    collaboration post) are still the file's, so the ledger names one account per file."""
+    return [part.provenance.account]
 
 
 def _joined(values) -> str:
