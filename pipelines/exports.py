@@ -131,8 +131,8 @@ def _entry(root: str, path: str, entry: os.DirEntry, visited: set[tuple[int, int
 
 
 NOT_UTF8 = (
-    "the file name is not valid UTF-8 (bytes shown as \\xNN; an old archiver or another system's "
-    "encoding wrote it); rename the file and it loads on the next run"
+    "the name is not valid UTF-8 (bytes shown as \\xNN; an old archiver or another system's "
+    "encoding wrote it); rename it and it is read on the next run"
 )
 _TOO_LONG = (
     "path is longer than the system allows ({strerror}); move the files to a folder with a shorter path"
