@@ -26,6 +26,7 @@ final as (
         comments,
         shares,
         link_clicks,
+        total_clicks,
         video_views_3s,
         cast({{ channel_interactions('facebook') }} as bigint) as interactions,
         {{ channel_engagement_rate('facebook') }} as engagement_rate
