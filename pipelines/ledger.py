@@ -64,14 +64,19 @@ def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
 # Reasons of files whose rows were taken out of the warehouse after they loaded: a blocking data
 # check failed on their rows (socialkpi/isolation.py), or a person unloaded them (`socialkpi files
 # --unload`). Unlike a file the reader refused, such a file is not read again: the same bytes
-# would fail the same check. A new download (other bytes) loads.
+# would fail the same check. A new download (other bytes) loads; so does a file a check took out
+# once the checks or the seeds changed (a person added the account's channel to accounts.csv).
 FAILED_CHECK = "failed check "
 UNLOADED_BY = "unloaded by "
 
 
-def held_back(entry: LedgerEntry) -> bool:
-    """True for a file taken out after it loaded (FAILED_CHECK, UNLOADED_BY): not loaded again."""
-    return entry.status == "quarantined" and (entry.reason or "").startswith((FAILED_CHECK, UNLOADED_BY))
+def held_back(entry: LedgerEntry, recheck_failed_checks: bool = False) -> bool:
+    """True for a file taken out after it loaded: not loaded again. A file a check took out
+    (FAILED_CHECK) is read again when `recheck_failed_checks` (the dbt project changed since)."""
+    if entry.status != "quarantined":
+        return False
+    reason = entry.reason or ""
+    return reason.startswith(UNLOADED_BY) or (reason.startswith(FAILED_CHECK) and not recheck_failed_checks)
 
 
 @dataclass
@@ -81,6 +86,7 @@ class LedgerView:
     latest_by_url: dict[str, LedgerEntry]
     loaded_by_sha: dict[str, LedgerEntry]
     held_back_by_sha: dict[str, LedgerEntry] = field(default_factory=dict)
+    recheck_failed_checks: bool = False
 
     def unchanged(self, url: str, size_bytes: int, modified_at: datetime) -> LedgerEntry | None:
         """The entry of a file seen before with the same size and time that loaded (or was a
@@ -88,7 +94,9 @@ class LedgerView:
         again. Refused files are always read again, so a new declaration or a fixed reader
         picks them up."""
         entry = self.latest_by_url.get(url)
-        if entry and (entry.status in ("loaded", "duplicate") or held_back(entry)):
+        if entry and (
+            entry.status in ("loaded", "duplicate") or held_back(entry, self.recheck_failed_checks)
+        ):
             if entry.size_bytes == size_bytes and entry.modified_at == modified_at:
                 return entry
         return None
@@ -107,7 +115,7 @@ class LedgerView:
         return entry.first_seen_at if entry and entry.sha256 == sha256 else default
 
 
-def read_ledger(con: duckdb.DuckDBPyConnection) -> LedgerView:
+def read_ledger(con: duckdb.DuckDBPyConnection, recheck_failed_checks: bool = False) -> LedgerView:
     ensure_ledger(con)
     rows = con.execute(
         f"select {', '.join(_COLUMNS)} from {LEDGER_TABLE} order by last_seen_at, first_seen_at"
@@ -116,7 +124,8 @@ def read_ledger(con: duckdb.DuckDBPyConnection) -> LedgerView:
     return LedgerView(
         latest_by_url={e.file_url: e for e in entries},
         loaded_by_sha={e.sha256: e for e in entries if e.status == "loaded" and e.row_count is not None},
-        held_back_by_sha={e.sha256: e for e in entries if held_back(e)},
+        held_back_by_sha={e.sha256: e for e in entries if held_back(e, recheck_failed_checks)},
+        recheck_failed_checks=recheck_failed_checks,
     )
 
 

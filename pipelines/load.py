@@ -67,16 +67,22 @@ BATCH_BYTES = 256 * 2**20
 
 
 def load_exports(
-    exports: str, warehouse: Path, pipelines_dir: Path, progress: Progress | None = None
+    exports: str,
+    warehouse: Path,
+    pipelines_dir: Path,
+    progress: Progress | None = None,
+    recheck_failed_checks: bool = False,
 ) -> LoadReport:
-    """Read every new or changed export file, land its rows, and record every file in the ledger."""
+    """Read every new or changed export file, land its rows, and record every file in the ledger.
+    `recheck_failed_checks`: the dbt checks changed since files were taken out by one, so those
+    files are read again (the build decides anew)."""
     say = progress or (lambda _message: None)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     recovery = recover(warehouse, pipelines_dir, dlt_pipelines())
     if recovery:
         say(recovery.describe())
     with duckdb.connect(str(warehouse)) as con:
-        run = _Run(seen=ledger.read_ledger(con), now=datetime.now(UTC))
+        run = _Run(seen=ledger.read_ledger(con, recheck_failed_checks), now=datetime.now(UTC))
     run.report.recovery = recovery
     listing = list(list_exports(exports))
     to_read = [listed for listed in listing if not run.known(listed)]

@@ -143,8 +143,8 @@ def _reason(node: FailedNode, row: str) -> str:
     what = f" ({node.description})" if node.description else ""
     return (
         f"{FAILED_CHECK}{node.name}{what}: {row}; the file's rows were taken out of the warehouse "
-        "and the rest was published. A platform never writes this: download the file again "
-        "(new bytes load again)"
+        "and the rest was published. A new download of it loads again, and so does this file "
+        "after a change to the checks or the seeds (accounts.csv)"
     )
 
 

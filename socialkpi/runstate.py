@@ -67,6 +67,15 @@ def current_inputs(settings: Settings) -> Inputs:
     return Inputs(files=digest, project=project_fingerprint())
 
 
+def checks_changed(settings: Settings) -> bool:
+    """The dbt project (its checks, its seeds: accounts.csv) changed since the last build that
+    passed: files a check took out are read again, and the next build decides anew."""
+    if not settings.warehouse.exists():
+        return False
+    passed = last(settings, BUILD)
+    return bool(passed) and passed[0].project != project_fingerprint()
+
+
 def project_fingerprint(root: Path = DBT_PROJECT_DIR) -> str:
     digest = hashlib.sha256()
     for part in _PROJECT_PARTS:

@@ -24,7 +24,13 @@ Progress = Callable[[str], None]
 
 
 def load(settings: Settings, progress: Progress | None = None) -> LoadReport:
-    return load_exports(settings.exports, settings.warehouse, settings.pipelines_dir, progress)
+    return load_exports(
+        settings.exports,
+        settings.warehouse,
+        settings.pipelines_dir,
+        progress,
+        recheck_failed_checks=runstate.checks_changed(settings),
+    )
 
 
 def load_comments(settings: Settings, progress: Progress | None = None) -> CommentsReport:

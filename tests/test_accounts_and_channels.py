@@ -349,3 +349,34 @@ def test_viewers_and_follower_history_chart_exports_reach_facebook_page_daily(re
             CHART_DAYS[-1],
         )
     ]
+
+
+def test_a_file_a_check_took_out_is_read_again_once_the_checks_or_seeds_changed(refreshed, tmp_path):
+    """The advice of meta_series_channel_is_known is to add the account's channel to accounts.csv:
+    after that edit the same bytes must load again (a new download of a Meta series would be
+    byte for byte the same file)."""
+    from dataclasses import replace
+
+    from socialkpi import runstate, steps
+
+    settings, _result = refreshed
+    shutil.copytree(
+        settings.warehouse.parent, tmp_path / "warehouse", ignore=shutil.ignore_patterns("published")
+    )
+    copy = load_settings(settings.exports, tmp_path / "warehouse" / settings.warehouse.name)
+
+    def raw_rows() -> int:
+        with duckdb.connect(str(copy.warehouse), read_only=True) as con:
+            sql = "select count(*) from raw_meta.daily_series where _source_file = ?"
+            return con.execute(sql, [UNKNOWN_REACH]).fetchone()[0]
+
+    assert not runstate.checks_changed(copy)
+    steps.load(copy)
+    assert raw_rows() == 0  # the same night's rules: the file stays out
+    # Someone edits accounts.csv: the last build that passed was made by another dbt project.
+    inputs, started = runstate.last(copy, runstate.BUILD)
+    runstate.record(copy, runstate.BUILD, replace(inputs, project="before the accounts.csv edit"), started)
+    assert runstate.checks_changed(copy)
+    report = steps.load(copy)
+    assert [e.relative_path for e in report.loaded_now] == [UNKNOWN_REACH]
+    assert raw_rows() == 28
