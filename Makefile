@@ -99,8 +99,9 @@ docs: install
 	$(BIN)/dbt docs serve --project-dir dbt_project --profiles-dir dbt_project --host 127.0.0.1 --port 8080 --no-browser
 
 clean:
-	# publish leaves published/parquet read-only (see README, Connect a BI tool)
-	chmod -R u+w $(DEMO) warehouse 2> /dev/null || true
+	# publish leaves published/ folders read-only (see README, Connect a BI tool); removing a file
+	# needs only its folder writable, so the published files themselves are never made writable
+	find $(DEMO) warehouse -type d -exec chmod u+w {} + 2> /dev/null || true
 	rm -rf $(DEMO) warehouse .bench .dagster_home dbt_project/target dbt_project/logs .pytest_cache
 
 lock: install

@@ -31,6 +31,7 @@ from pipelines.writer_lock import WarehouseBusy, writing
 from socialkpi import comments, steps
 from socialkpi.access import open_published
 from socialkpi.demo.comment_api import DemoCommentsMissing
+from socialkpi.failure_line import failure_line, raise_on_sigterm
 from socialkpi.publish import PublishFailed, PublishResult, rollback
 from socialkpi.reconcile import ReconciliationFailed
 from socialkpi.settings import load_settings
@@ -74,16 +75,16 @@ def _one_line_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        # SIGTERM unwinds like Ctrl-C (locks released, half-built copies removed): failure_line.py.
+        raise_on_sigterm()
         try:
             return command(*args, **kwargs)
         except click.exceptions.Exit:
             raise
-        except Exception as error:
+        except (Exception, KeyboardInterrupt) as error:
             if os.environ.get("SOCIALKPI_DEBUG"):
                 raise
-            known = isinstance(error, _KNOWN_FAILURES)
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            shown = reason if known else f"{type(error).__name__}: {reason}"
+            shown = failure_line(error, _KNOWN_FAILURES)
             err.print(f"[red]error:[/red] {escape(printable(shown))}")
             raise SystemExit(EXIT_FAILED) from None
 

@@ -15,7 +15,11 @@ READ_ONLY_FILE, READ_ONLY_FOLDER, WRITABLE_FOLDER = 0o444, 0o555, 0o755
 
 
 def swap_in(new: Path, current: Path, previous: Path) -> None:
-    """Rename `new` over `current`, keeping the outgoing `current` as `previous`."""
+    """Rename `new` over `current`, keeping the outgoing `current` as `previous`. `new` is made
+    read-only for everyone first: a published file is never opened for writing (a BI tool
+    connecting read-write as its owner would otherwise change what every reader sees until the
+    next refresh), and the previous copy, a link to the outgoing file, stays read-only too."""
+    new.chmod(READ_ONLY_FILE)
     if current.exists():
         # Keep the outgoing copy without ever leaving `current` missing: link it under a
         # temporary name, then rename that over `previous`.
@@ -34,9 +38,11 @@ def swap_back(current: Path, previous: Path) -> None:
     """Undo one publish of one file: the previous copy becomes current and the current one previous."""
     if current.exists() and previous.exists():
         restored = previous.with_name(previous.name + ".swap")
+        restored.unlink(missing_ok=True)  # left read-only by a rollback that was killed
         shutil.copy2(previous, restored)
         swap_in(restored, current, previous)
     elif previous.exists():
+        previous.chmod(READ_ONLY_FILE)  # a copy published before files were made read-only
         os.replace(previous, current)
     elif current.exists():
         os.replace(current, previous)
@@ -62,7 +68,6 @@ def swap_folder(new: Path, current: Path, previous: Path) -> None:
         outgoing = {path.name for path in current.iterdir()}
         incoming = {path.name for path in new.iterdir()}
         for name in sorted(incoming):
-            (new / name).chmod(READ_ONLY_FILE)
             swap_in(new / name, current / name, previous / name)
         for name in sorted(outgoing - incoming):
             os.replace(current / name, previous / name)

@@ -7,6 +7,7 @@ cell) has class `mark` and a `<title>` that the browser shows on hover.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -14,6 +15,10 @@ from html import escape
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#7f7f7f", "#000000")
 TEXT, GRID, MUTED = "#1f2933", "#e4e7eb", "#7b8794"
 Format = Callable[[float], str]
+# A permalink is a link only when it is a web address: a `javascript:` or `data:` URL in an export
+# file would run in the reader's browser on a click. Whitespace or control characters anywhere
+# are refused too: browsers drop them from a scheme (`java\tscript:`).
+_WEB_ADDRESS = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,7 @@ def bar_rows(
     for i, row in enumerate(rows):
         y = top + i * row_height
         name = _text(label_width - 8, y + 13, _shorten(row.label, 48), "end")
-        if row.href:
+        if web_address(row.href):
             name = f'<a href="{escape(row.href)}" target="_blank" rel="noopener">{name}</a>'
         body.append(name)
         body.append(_text(label_width - 8, y + 25, row.detail, "end", fill=MUTED, font_size="10"))
@@ -153,6 +158,11 @@ def bar_rows(
         )
         body.append(_text(label_width + scale * row.value + 6, y + 17, fmt(row.value), font_size="11"))
     return _svg(chart_id, width, height, label, body)
+
+
+def web_address(url: str | None) -> bool:
+    """An http(s) URL, the only kind the report makes a link of; any other is shown as text."""
+    return bool(url) and _WEB_ADDRESS.fullmatch(url) is not None
 
 
 def heatmap(
