@@ -8,7 +8,10 @@ staging maps aliases through seeds/accounts.csv. Only when no folder names the a
 export's own name used, and the ledger says the account was taken from the file.
 
 The snapshot date comes from the export's own window when its name has one, else from the file's
-modification time.
+modification time. The download time (which of two downloads of one window is the newer) is the
+time the name gives (LinkedIn's epoch milliseconds), else the file's modification time; never the
+time we happened to load it. A window ending after the day of the load is refused (no platform
+exports the future), and a modification time in the future is capped at the load time.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from pipelines.errors import QUARANTINED, UnreadableExport
 from pipelines.formats import ExportFormat
@@ -87,6 +90,9 @@ class Provenance:
     window_start: date | None
     window_end: date | None
     language: str | None
+    # When the file was downloaded: the order of two downloads of the same window (dbt macro
+    # newest_download_first). None only for a Provenance built without a load time.
+    downloaded_at: datetime | None = None
 
     @property
     def account_guessed(self) -> str | None:
@@ -102,9 +108,11 @@ def resolve(
     modified_at: datetime,
     header_language: str | None,
     named_in_rows: Iterable[str | None] = (),
+    loaded_at: datetime | None = None,
 ) -> Provenance:
     """`named_in_rows`: the account name on each row, for shapes whose rows name their account
-    (ExportFormat.account_column)."""
+    (ExportFormat.account_column). `loaded_at`: when this load started; a window ending after
+    its day is refused and a modification time after it is capped at it."""
     file_name = posixpath.basename(relative_path)
     match = fmt.file_name_pattern.search(file_name) if fmt.file_name_pattern else None
     groups = {k: v for k, v in (match.groupdict() if match else {}).items() if v}
@@ -124,17 +132,38 @@ def resolve(
     window_start = _parse_day(groups.get("window_start"))
     # LinkedIn names files <org>_content_<download time in epoch ms>.xls: the download day.
     downloaded = groups.get("download_epoch_ms")
-    window_end = _parse_day(groups.get("window_end")) or (
-        datetime.fromtimestamp(int(downloaded) / 1000, UTC).date() if downloaded else None
-    )
+    named_download = datetime.fromtimestamp(int(downloaded) / 1000, UTC) if downloaded else None
+    window_end = _parse_day(groups.get("window_end")) or (named_download.date() if named_download else None)
+    downloaded_at = named_download or modified_at
+    if loaded_at is not None:
+        _refuse_a_future_window(window_end, loaded_at)
+        downloaded_at = min(downloaded_at, loaded_at)
     return Provenance(
         account=account,
         account_from=account_from,
-        snapshot_date=window_end or modified_at.date(),
+        snapshot_date=window_end or downloaded_at.date(),
         window_start=window_start,
         window_end=window_end,
         language=groups.get("language") or header_language,
+        downloaded_at=downloaded_at,
     )
+
+
+# A window's end is a day on the account's clock; the load's day is UTC's. The account's day can
+# be one ahead of UTC's (UTC+14 at most), so a window ending tomorrow (UTC) may be today's there.
+_AHEAD_OF_UTC = timedelta(days=1)
+
+
+def _refuse_a_future_window(window_end: date | None, loaded_at: datetime) -> None:
+    """A window ending after the day of the load was not written by a platform (a renamed file,
+    a typed year): its snapshot date would outrank every real download of the same posts."""
+    if window_end is not None and window_end > loaded_at.astimezone(UTC).date() + _AHEAD_OF_UTC:
+        raise UnreadableExport(
+            f"its window ends on {window_end.isoformat()}, after today: a platform never exports "
+            "the future; fix the dates in the file name (the platform names a file after the "
+            "window you chose) or download the export again",
+            QUARANTINED,
+        )
 
 
 def normalize_account(name: str) -> str:

@@ -69,6 +69,8 @@ _LINEAGE_TYPES = {
     "_format": pa.string(),
     "_language": pa.string(),
     "_ingested_at": pa.timestamp("us", tz="UTC"),
+    # When the file was downloaded (pipelines/provenance.py): which of two downloads is newer.
+    "_downloaded_at": pa.timestamp("us", tz="UTC"),
 }
 
 
@@ -217,7 +219,9 @@ def _finish(
     # Rows that name their account (Meta's Page name) name the file's account only when no
     # folder does; a row naming another one is a collaboration, told apart in dbt staging.
     named = table[fmt.account_column].to_pylist() if fmt.account_column in table.column_names else ()
-    provenance = resolve(fmt, where.file.relative_path, where.file.modified_at, recognition.language, named)
+    provenance = resolve(
+        fmt, where.file.relative_path, where.file.modified_at, recognition.language, named, ingested_at
+    )
     # A trailing comma on the header (or a padded sheet) makes empty, nameless columns: drop them.
     table = table.drop_columns(
         [
@@ -523,6 +527,7 @@ def _with_lineage(
         "_format": fmt.name,
         "_language": provenance.language,
         "_ingested_at": ingested_at,
+        "_downloaded_at": provenance.downloaded_at,
     }
     arrays = []
     for name, value in values.items():

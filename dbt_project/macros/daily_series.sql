@@ -19,7 +19,7 @@
         where channel = '{{ channel }}' and metric is not null
         qualify row_number() over (
             partition by account, metric, date
-            order by snapshot_date desc, ingested_at desc, source_file desc
+            order by {{ newest_download_first() }}
         ) = 1
     ) as latest_download
     group by latest_download.account, latest_download.date

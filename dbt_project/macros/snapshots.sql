@@ -1,28 +1,86 @@
-{#- The snapshot logic every channel shares, written once. -#}
+{#- The snapshot logic every channel shares, written once.
+
+    Which download wins (the rule the docs state, models/marts/kpi_definitions.md "Which download
+    wins"): the one whose window ends last (snapshot_date), then the one downloaded last
+    (downloaded_at: the time the file name gives, else the file's modification time), then its
+    content (file_sha256, then source_file: a fixed order, so any two builds agree). Never the
+    time a file happened to be loaded: an older download found a night later must not replace
+    newer numbers. -#}
+
+{#- The download order as one value: a struct compares field by field, so the greater value is
+    the newer download (the rule above, most significant field first). -#}
+{% macro download_order() -%}
+    {
+        'snapshot_date': snapshot_date,
+        'downloaded_at': downloaded_at,
+        'file_sha256': file_sha256,
+        'source_file': source_file
+    }
+{%- endmacro %}
+
+{#- An ORDER BY term putting the newest download first (qualify row_number() ... = 1). -#}
+{% macro newest_download_first() -%}
+    {{ download_order() }} desc
+{%- endmacro %}
 
 {#- Rows of a raw export table, once each: a run killed between landing rows and writing the
-    ledger may land a file twice, and rows of the same content hash and row number are one row. -#}
+    ledger may land a file twice, and rows of the same content hash and row number are one row.
+    Rows landed before downloads were timed have no `_downloaded_at` (a raw table may lack the
+    column altogether): their load time stands in for it. -#}
 {% macro one_copy_per_file_row(relation) -%}
-    select *
-    from {{ relation }}
+    select * replace (coalesce(_downloaded_at, _ingested_at) as _downloaded_at)
+    from (
+        select * from {{ relation }}
+        union all by name
+        select cast(null as timestamptz) as _downloaded_at
+        where false
+    ) as landed
     qualify row_number() over (
         partition by _file_sha256, _source_file, _row_number order by _ingested_at desc
     ) = 1
 {%- endmacro %}
 
-{#- One row per `keys` and snapshot date: two downloads with the same snapshot date say the same
-    thing, keep the one loaded last. -#}
-{% macro one_row_per_snapshot(relation, keys) -%}
-    select *
-    from {{ relation }}
+{#- One row per `keys` and snapshot date: the newest download of that snapshot. `preferred`, an
+    expression ordered first, chooses among the rows of one download (LinkedIn's Total row).
+    An incremental build reads only the rows loaded since the last build: the row the model
+    already holds for a key and snapshot date competes with them, so an older download loaded
+    later never replaces it (and every build agrees with a build from scratch). -#}
+{% macro one_row_per_snapshot(relation, keys, preferred=none) -%}
+    {%- set incremental = this is not none and is_incremental() -%}
+    select * exclude (_already_built)
+    from (
+        select
+            *,
+            false as _already_built
+        from {{ relation }}
+        {%- if incremental %}
+            union all by name
+            select
+                built.*,
+                true as _already_built
+            from {{ this }} as built
+            where exists (
+                select 1
+                from {{ relation }} as loaded
+                where
+                    {%- for key in keys %}
+                    loaded.{{ key }} is not distinct from built.{{ key }} and
+                    {%- endfor %}
+                    loaded.snapshot_date = built.snapshot_date
+            )
+        {%- endif %}
+    ) as candidates
     qualify row_number() over (
         partition by {{ keys | join(', ') }}, snapshot_date
-        order by ingested_at desc, source_file desc
+        order by
+            {{ preferred ~ ', ' if preferred }}{{ newest_download_first() }},
+            -- the same download read again (a re-read row) replaces what was built from it
+            _already_built
     ) = 1
 {%- endmacro %}
 
 {#- The latest snapshot per `keys`, with the first snapshot date and the number of snapshots:
-    platforms export lifetime numbers as of the download, so the latest download is right and
+    platforms export lifetime numbers as of the download, so the newest download is right and
     earlier ones are history. -#}
 {% macro latest_snapshot(relation, keys) -%}
     select
@@ -32,14 +90,13 @@
     from {{ relation }}
     qualify row_number() over (
         partition by {{ keys | join(', ') }}
-        order by snapshot_date desc, ingested_at desc, source_file desc
+        order by {{ newest_download_first() }}
     ) = 1
 {%- endmacro %}
 
-{#- The value of `column` from the most recent download that carried it (later snapshot, then
-    later load): for daily series where some downloads carry only some metrics (YouTube's
-    Totals.csv has views only, its Table data.csv has watch time too). -#}
+{#- The value of `column` from the newest download that carried it: for daily series where some
+    downloads carry only some metrics (YouTube's Totals.csv has views only, its Table data.csv
+    has watch time too). -#}
 {% macro latest_known(column) -%}
-    arg_max({{ column }}, {'snapshot_date': snapshot_date, 'ingested_at': ingested_at})
-        filter (where {{ column }} is not null)
+    arg_max({{ column }}, {{ download_order() }}) filter (where {{ column }} is not null)
 {%- endmacro %}

@@ -23,7 +23,7 @@ facebook_history as (
     from {{ ref('stg_facebook__chart_days') }}
     where followers is not null
     qualify row_number() over (
-        partition by account, date order by snapshot_date desc, ingested_at desc
+        partition by account, date order by {{ newest_download_first() }}
     ) = 1
 ),
 

@@ -7,7 +7,7 @@ latest_page_download as (
     from {{ ref('stg_linkedin__page_day_snapshots') }}
     qualify row_number() over (
         partition by account, metric_group, date
-        order by snapshot_date desc, ingested_at desc, source_file desc
+        order by {{ newest_download_first() }}
     ) = 1
 ),
 
@@ -31,7 +31,7 @@ visitor_days as (
     from {{ ref('stg_linkedin__visitor_day_snapshots') }}
     qualify row_number() over (
         partition by account, date
-        order by snapshot_date desc, ingested_at desc, source_file desc
+        order by {{ newest_download_first() }}
     ) = 1
 ),
 

@@ -11,7 +11,7 @@ latest_download as (
     from day_snapshots
     qualify row_number() over (
         partition by account, date
-        order by snapshot_date desc, ingested_at desc, source_file desc
+        order by {{ newest_download_first() }}
     ) = 1
 ),
 

@@ -40,6 +40,8 @@ typed as (
         _source_file as source_file,
         _format as export_format,
         _ingested_at as ingested_at,
+        _downloaded_at as downloaded_at,
+        _file_sha256 as file_sha256,
         {{ to_count('total_viewers') }} as total_viewers,
         {{ to_count('new_viewers') }} as new_viewers,
         {{ to_count('returning_viewers') }} as returning_viewers,

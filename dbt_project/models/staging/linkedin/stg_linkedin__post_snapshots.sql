@@ -23,6 +23,8 @@ typed as (
         _snapshot_date as snapshot_date,
         _source_file as source_file,
         _ingested_at as ingested_at,
+        _downloaded_at as downloaded_at,
+        _file_sha256 as file_sha256,
         ---------- text
         {{ null_if_token('post_title') }} as text,
         {{ null_if_token('post_url') }} as post_url,
@@ -44,15 +46,11 @@ typed as (
 ),
 
 one_row_per_snapshot as (
-    select *
-    from typed
-    qualify row_number() over (
-        partition by account, post_id, snapshot_date
-        order by
-            case lower(row_type) when 'total' then 0 when 'organic' then 1 else 2 end,
-            ingested_at desc,
-            source_file desc
-    ) = 1
+    {{ one_row_per_snapshot(
+        'typed',
+        ['account', 'post_id'],
+        preferred="case lower(row_type) when 'total' then 0 when 'organic' then 1 else 2 end",
+    ) }}
 )
 
 select * from one_row_per_snapshot

@@ -24,6 +24,8 @@ typed as (
         _snapshot_date as snapshot_date,
         _source_file as source_file,
         _ingested_at as ingested_at,
+        _downloaded_at as downloaded_at,
+        _file_sha256 as file_sha256,
         {{ to_count('total_page_views_total') }} as page_views,
         {{ to_count('total_unique_visitors_total') }} as unique_visitors
     from visitors

@@ -51,7 +51,9 @@ typed as (
         {{ to_count('source.value') }} as value,
         source._snapshot_date as snapshot_date,
         source._source_file as source_file,
-        source._ingested_at as ingested_at
+        source._ingested_at as ingested_at,
+        source._downloaded_at as downloaded_at,
+        source._file_sha256 as file_sha256
     from source
     left join titles
         on lower(trim(source.series_title)) = lower(trim(titles.series_title))

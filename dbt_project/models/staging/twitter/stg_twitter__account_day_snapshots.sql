@@ -25,6 +25,8 @@ typed as (
         _source_file as source_file,
         _format as export_format,
         _ingested_at as ingested_at,
+        _downloaded_at as downloaded_at,
+        _file_sha256 as file_sha256,
         ---------- counts
         {{ to_count('posts_published') }} as posts_published,
         {{ to_count('impressions') }} as impressions,

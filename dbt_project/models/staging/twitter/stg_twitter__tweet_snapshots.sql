@@ -18,12 +18,14 @@ typed as (
         ---------- ids and lineage
         'twitter' as channel,
         {{ account_of('_account') }} as account,
-        trim(post_id) as post_id,
+        {{ normalized_id('post_id') }} as post_id,
         _snapshot_date as snapshot_date,
         _source_file as source_file,
         _format as export_format,
         _language as export_language,
         _ingested_at as ingested_at,
+        _downloaded_at as downloaded_at,
+        _file_sha256 as file_sha256,
         ---------- text
         {{ null_if_token('post_url') }} as post_url,
         text,

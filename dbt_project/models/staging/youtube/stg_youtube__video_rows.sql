@@ -14,13 +14,15 @@ typed as (
         'youtube' as channel,
         {{ account_of('_account') }} as account,
         -- Studio writes ids that start with "-" with a leading space (a spreadsheet guard).
-        trim(video_id) as video_id,
+        {{ normalized_id('video_id') }} as video_id,
         -- The German UI writes its total label with soft hyphens (U+00AD): "Ge-samt".
         {{ is_total_row("replace(video_id, chr(173), '')") }} as is_total_row,
         _snapshot_date as snapshot_date,
         _source_file as source_file,
         _row_number as row_number,
         _ingested_at as ingested_at,
+        _downloaded_at as downloaded_at,
+        _file_sha256 as file_sha256,
         ---------- text and time
         {{ null_if_token('video_title') }} as video_title,
         cast({{ to_utc_timestamp('published') }} as date) as published_date,
