@@ -22,7 +22,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.errors import UnreadableExport
+from pipelines.formats import ALL_FORMATS
 from pipelines.ledger import FAILED_CHECK
+from pipelines.provenance import resolve
 from socialkpi.settings import Settings, load_settings
 from tests.conftest import mart_rows, require_samples, run_cli
 
@@ -282,3 +285,24 @@ def test_one_file_repeating_a_post_with_the_same_numbers_loads_it_once(nights):
 @pytest.mark.parametrize("mart", ["twitter_posts", "twitter_account_daily", "post_metric_history"])
 def test_two_nights_end_with_the_marts_of_one_build_from_scratch(nights, mart):
     assert mart_rows(nights.settings.published_marts, mart) == mart_rows(nights.scratch.published_marts, mart)
+
+
+def _format(name: str):
+    return next(f for f in ALL_FORMATS if f.name == name)
+
+
+def test_a_window_ending_the_day_after_the_load_in_utc_loads_the_accounts_day_may_be_ahead():
+    loaded = datetime(2026, 5, 16, 11, tzinfo=UTC)  # already 17 May at UTC+14 (Kiritimati)
+    name = "x/acct/account_analytics_content_2026-04-20_2026-05-17.csv"
+    provenance = resolve(_format("twitter.x_content"), name, loaded, None, loaded_at=loaded)
+    assert provenance.snapshot_date == date(2026, 5, 17)
+    with pytest.raises(UnreadableExport, match="its window ends on 2026-05-18, after today"):
+        resolve(_format("twitter.x_content"), name.replace("05-17", "05-18"), loaded, None, loaded_at=loaded)
+
+
+def test_a_download_time_in_the_name_orders_the_download_not_the_files_modification_time():
+    copied_later = datetime(2026, 3, 1, tzinfo=UTC)  # the file was copied or unzipped since
+    downloaded = datetime(2025, 7, 30, 8, 15, 0, 123000, tzinfo=UTC)
+    name = f"linkedin/ethioware/ethioware_content_{int(downloaded.timestamp() * 1000)}.xls"
+    provenance = resolve(_format("linkedin.content_posts"), name, copied_later, None, loaded_at=copied_later)
+    assert (provenance.downloaded_at, provenance.snapshot_date) == (downloaded, date(2025, 7, 30))
