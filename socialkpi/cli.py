@@ -31,7 +31,7 @@ from pipelines.writer_lock import WarehouseBusy, writing
 from socialkpi import comments, steps
 from socialkpi.access import open_published
 from socialkpi.demo.comment_api import DemoCommentsMissing
-from socialkpi.failure_line import failure_line, raise_on_sigterm
+from socialkpi.failure_line import failure_line, quiet_dlt_logs, raise_on_sigterm
 from socialkpi.publish import PublishFailed, PublishResult, rollback
 from socialkpi.reconcile import ReconciliationFailed
 from socialkpi.settings import load_settings
@@ -75,8 +75,10 @@ def _one_line_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        # SIGTERM unwinds like Ctrl-C (locks released, half-built copies removed): failure_line.py.
+        # SIGTERM unwinds like Ctrl-C (locks released, half-built copies removed), and dlt's retry
+        # tracebacks stay off stderr: the failure's one line says it (failure_line.py).
         raise_on_sigterm()
+        quiet_dlt_logs()
         try:
             return command(*args, **kwargs)
         except click.exceptions.Exit:

@@ -9,9 +9,14 @@ the whole chain of causes, so a full disk and a signal read the same wherever th
 from __future__ import annotations
 
 import errno
+import os
+import re
 import signal
 import threading
 from collections.abc import Iterator
+
+# DuckDB's wording (an IOException, no errno): `Could not write file "<path>": No space left on device`.
+_NO_SPACE = re.compile(r'(?:"(?P<file>[^"]+)"\S*\s*)?(?:No space left on device|Disk quota exceeded)')
 
 
 class Terminated(KeyboardInterrupt):
@@ -33,6 +38,14 @@ def raise_on_sigterm() -> None:
     with no cleanup). Only the main thread may install a handler; elsewhere this does nothing."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+def quiet_dlt_logs() -> None:
+    """dlt logs every retry of a failed load job with its traceback (a full disk printed twenty);
+    the run's failure line already says what went wrong, with its cause. dlt's log is shown again
+    with SOCIALKPI_DEBUG=1, or RUNTIME__LOG_LEVEL=WARNING (dlt's own setting, left as set)."""
+    if not os.environ.get("SOCIALKPI_DEBUG"):
+        os.environ.setdefault("RUNTIME__LOG_LEVEL", "CRITICAL")
 
 
 def causes(error: BaseException) -> Iterator[BaseException]:
@@ -73,8 +86,9 @@ def disk_full(error: BaseException) -> OSError | None:
     for cause in causes(error):
         if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):
             return cause
-        if "No space left on device" in str(cause) or "Disk quota exceeded" in str(cause):
-            return cause if isinstance(cause, OSError) else OSError(errno.ENOSPC, first_line(cause))
+        named = _NO_SPACE.search(str(cause))
+        if named:
+            return OSError(errno.ENOSPC, named.group(0), named.group("file"))
     return None
 
 
