@@ -4,7 +4,9 @@ A held DuckDB file lock is transient: someone has the warehouse open in a DuckDB
 manual `socialkpi refresh` is writing. Those steps are retried with backoff. A data error (a
 failed dbt test, raw rows that do not reconcile, a missing exports folder, a copy that does not
 match) fails the same way on every retry, and so does a bug: they stop at once, and the alert
-says what to fix.
+says what to fix. One data error is the exception: a blocking dbt check whose failing rows all
+come from a few files quarantines those files and the dbt step runs again without them
+(orchestration/transform.py, socialkpi/isolation.py), so a poison file fails only itself.
 Crashed run workers (killed, out of memory) are retried whole by the instance (`run_retries` in
 orchestration/dagster.yaml).
 """
@@ -56,7 +58,7 @@ def only_a_held_lock_is_retried(step: str) -> Iterator[None]:
     fails the same way every time, and so does a bug: retrying them would only delay the alert."""
     try:
         yield
-    except (dg.Failure, WarehouseLocked):
+    except (dg.Failure, WarehouseLocked, dg.RetryRequested):  # the step decided already
         raise
     except Exception as error:
         if is_lock_error(error):

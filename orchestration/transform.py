@@ -10,7 +10,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource, 
 
 from orchestration.constants import WAREHOUSE_POOL
 from orchestration.dbt_project import dbt_project, manifest_is_stale
-from orchestration.freshness import mart_freshness_policy
+from orchestration.freshness import LEDGER_KEY, mart_freshness_policy
 from orchestration.resources import SocialKpiResource
 from orchestration.retries import (
     WAREHOUSE_LOCK_RETRY,
@@ -20,9 +20,10 @@ from orchestration.retries import (
     only_a_held_lock_is_retried,
 )
 from orchestration.table_metadata import with_table_facts
-from socialkpi import runstate
+from pipelines.unload import Unloaded
+from socialkpi import isolation, runstate
 from socialkpi.settings import WAREHOUSE_ENV, Settings
-from socialkpi.transform import WITHOUT_UNIT_TESTS, first_failing_row
+from socialkpi.transform import WITHOUT_UNIT_TESTS, FailedNode, first_failing_row
 
 MARTS_SCHEMA = "marts"
 
@@ -67,13 +68,74 @@ def social_dbt_assets() -> dg.AssetsDefinition:
     return social_dbt
 
 
+# Attempts of the dbt step that may still quarantine files: the rounds the CLI allows one build,
+# plus the attempts a held lock may take. Each round takes at least one loaded file out, so the
+# rounds end anyway; the bound only keeps a surprise from looping for long.
+QUARANTINE_ATTEMPTS = isolation.MAX_ROUNDS + WAREHOUSE_LOCK_RETRY.max_retries
+
+
+class FilesQuarantined(Exception):
+    """The dbt step's retry cause: which files a failed blocking check took out (the Dagster UI
+    shows it on the step's retry event)."""
+
+
 def dbt_build(dbt: DbtCliResource, context: dg.AssetExecutionContext, settings: Settings) -> Iterator[Any]:
-    """`dbt build`, then the row count and column schema of every table it materialized."""
+    """`dbt build`, then the row count and column schema of every table it materialized. When
+    blocking checks fail on rows that all come from a few files, those files are quarantined and
+    the step is retried: one poison file must not stop a night (socialkpi/isolation.py).
+
+    Why a retry and not a second build inside this attempt: a step yields each output once, and
+    the first build already yielded the models it built and the failed check's result. Dagster
+    records a retried attempt's events and runs the step afresh (its outputs may be yielded
+    again), so the failed check stays in the asset's history and the retry's passing result is
+    the latest one, which publish reads. The retry builds `--full-refresh`: the quarantine
+    forgot the last passed build (runstate.forget_passed_build), and the incremental staging
+    models still hold the quarantined rows until they are rebuilt from raw."""
     arguments = runstate.dagster_build_arguments(settings)  # --full-refresh when the dbt code changed
     invocation = dbt.cli(["build", *WITHOUT_UNIT_TESTS, *arguments], context=context, raise_on_error=False)
     yield from with_table_facts(invocation.stream(), invocation.manifest, settings.warehouse)
-    if not invocation.is_successful():
+    if invocation.is_successful():
+        return
+    held = quarantine_blamed(invocation, settings) if context.retry_number < QUARANTINE_ATTEMPTS else []
+    if not held:
         raise build_failure(invocation, settings)
+    for file in held:
+        context.log.warning(f"quarantined {file.relative_path}: {file.reason}")
+    yield quarantine_observation(held)
+    paths = ", ".join(file.relative_path for file in held)
+    raise dg.RetryRequested(max_retries=context.retry_number + 1, seconds_to_wait=0) from FilesQuarantined(
+        f"dbt build: quarantined {len(held)} file(s) whose rows failed a blocking check ({paths}); "
+        "building again from raw without them"
+    )
+
+
+def quarantine_blamed(invocation: DbtCliInvocation, settings: Settings) -> list[Unloaded]:
+    """Quarantine the files the failed checks' stored rows name, as the CLI does; nothing (and
+    no change) when some failure is not explained by files: a model error, a check on a mart,
+    more files than one check may blame (SOCIALKPI_MAX_FILES_PER_CHECK), a held lock."""
+    reasons = isolation.blame(failed_nodes(invocation), settings)
+    if not reasons:
+        return []
+    held, _tables = isolation.quarantine(settings, reasons)
+    return held
+
+
+def quarantine_observation(held: list[Unloaded]) -> dg.AssetObservation:
+    """On the file ledger's page: which files the checks took out, and why. An observation, not a
+    materialization: the load step owns the ledger's materializations (and the alert reads the
+    files a run loaded from them)."""
+    rows = [f"| `{f.relative_path}` | {f.rows} | {f.reason.replace('|', '/')} |" for f in held]
+    return dg.AssetObservation(
+        asset_key=LEDGER_KEY,
+        description=f"{len(held)} file(s) quarantined by a failed blocking dbt check",
+        metadata={
+            "files_quarantined_by_checks": len(held),
+            "quarantined_files": dg.MetadataValue.json([f.relative_path for f in held]),
+            "files": dg.MetadataValue.md(
+                "\n".join(["| file | raw rows removed | reason |", "|---|---|---|", *rows])
+            ),
+        },
+    )
 
 
 def build_failure(invocation: DbtCliInvocation, settings: Settings) -> Exception:
@@ -107,6 +169,23 @@ def _failed_nodes(invocation: DbtCliInvocation) -> list[dict[str, Any]]:
     except FileNotFoundError:  # dbt stopped before running any node
         return []
     return [r for r in results if r["status"] in ("error", "fail")]
+
+
+def failed_nodes(invocation: DbtCliInvocation) -> tuple[FailedNode, ...]:
+    """The failed nodes as the CLI's build reports them (socialkpi/transform.py), read from the
+    dbt process's run_results.json and its manifest (names, types, descriptions)."""
+    nodes = invocation.manifest["nodes"]
+    return tuple(
+        FailedNode(
+            name=node.get("name") or result["unique_id"].split(".")[2],
+            resource_type=node.get("resource_type") or result["unique_id"].split(".")[0],
+            status=result["status"],
+            relation=result.get("relation_name"),
+            description=(node.get("description") or "").strip(),
+        )
+        for result in _failed_nodes(invocation)
+        for node in [nodes.get(result["unique_id"], {})]
+    )
 
 
 def mart_keys() -> list[dg.AssetKey]:

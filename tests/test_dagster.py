@@ -88,12 +88,3 @@ def test_the_whole_graph_materializes_on_the_demo_exports(defs, demo_exports, tm
     }
     with duckdb.connect(str(settings.published_marts), read_only=True) as con:
         assert con.execute("select count(*) from marts.twitter_posts").fetchone()[0] > 1000
-
-
-def write_impossible_day(exports: Path) -> None:
-    """An X account overview where a day has more engagements than impressions: a rate above 1."""
-    (exports / "cern").mkdir(parents=True)
-    (exports / "cern" / "account_overview_analytics.csv").write_text(
-        "Date,Impressions,Likes,Engagements,Bookmarks,Shares,New follows,Unfollows,Replies,Reposts,"
-        'Profile visits,Create Post,Video views,Media views\n"Fri, Mar 21, 2025",10,11,32,0,0,0,0,2,1,6,0,0,0'
-    )

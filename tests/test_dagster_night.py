@@ -1,12 +1,15 @@
-"""Real nights through the Dagster job on one warehouse: one that publishes, one where a new file
-breaks an error-severity dbt test, a publish run on its own, and one where raw no longer
-reconciles with the ledger. Nothing after the first night may touch the published copy; the alert
-must reach a webhook naming the step, the check and the file; the first night's materializations
-must carry the metadata the on-call person reads."""
+"""Real nights through the Dagster job on one warehouse: one that publishes, one where a poison
+file beside good new files is quarantined and the good files publish, one where a check fails on
+more files than one check may blame (nothing publishes), a publish run on its own, and one where
+raw no longer reconciles with the ledger. Nothing after the poisoned night may touch the
+published copy; the alert must reach a webhook naming the step, the check and the files; the
+first night's materializations must carry the metadata the on-call person reads."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import threading
 from dataclasses import dataclass
@@ -22,13 +25,14 @@ from orchestration.constants import ALERT_SENSOR, REFRESH_JOB
 from orchestration.freshness import LEDGER_KEY
 from orchestration.publish import PUBLISHED_KEY
 from orchestration.resources import build_resources
+from socialkpi.isolation import MAX_FILES_PER_CHECK_ENV
 from socialkpi.settings import Settings, load_settings
 
 # A blocking check: no platform writes a day without its date. (A rate above 1 only warns: X
-# really counts engagements above impressions.) Dagster's dbt asset does not quarantine the file
-# (the CLI does, socialkpi/isolation.py): the night stops.
+# really counts engagements above impressions.)
 FAILING_TEST = "not_null_stg_twitter__account_day_snapshots_date"
 FAILING_ASSET = "staging/stg_twitter__account_day_snapshots"
+# The poison file of the second night: one file's rows fail the check, so it is quarantined.
 BAD_FILE = "cern/account_overview_analytics.csv"
 
 
@@ -36,11 +40,24 @@ BAD_FILE = "cern/account_overview_analytics.csv"
 class Night:
     settings: Settings
     instance: dg.DagsterInstance
-    published_before: tuple[str, int]
+    published_before: tuple[str, int]  # the published copy after the poisoned night
+    previous_before: tuple[str, int]  # and the copy it replaced (kept for a rollback)
     good: dg.ExecuteInProcessResult  # the night that published
-    bad: dg.ExecuteInProcessResult  # a new file broke an error-severity dbt test
+    poisoned: dg.ExecuteInProcessResult  # a good new file and a poison file: published without it
+    good_day_file: str  # the poisoned night's good new file
+    published_days: set[str]  # twitter_account_daily's dates in the copy the poisoned night published
+    bad: dg.ExecuteInProcessResult  # two new files broke an error-severity dbt test: no file is blamed
+    bad_files: list[str]
     publish_alone: dg.ExecuteInProcessResult  # then someone materialized the publish asset alone
     unreconciled: dg.ExecuteInProcessResult  # then raw lost a row the ledger says was read
+
+    def ledger(self, path: str) -> tuple[str, str | None]:
+        with duckdb.connect(str(self.settings.warehouse), read_only=True) as con:
+            return con.execute(
+                "select status, reason from raw_ledger.export_files where relative_path = ? "
+                "order by last_seen_at desc limit 1",
+                [path],
+            ).fetchone()
 
 
 def fingerprint(path: Path) -> tuple[str, int]:
@@ -56,13 +73,13 @@ def defs(dbt_manifest):
 
 @pytest.fixture(scope="module")
 def night(defs, demo_exports, tmp_path_factory) -> Night:
-    """Four runs on one warehouse and one instance; the tests only read what happened."""
+    """Five runs on one warehouse and one instance; the tests only read what happened."""
     root = tmp_path_factory.mktemp("night")
     settings = load_settings(str(root / "exports"), root / "warehouse" / "socialkpi.duckdb")
     exports = Path(settings.exports)
     exports.mkdir()
-    daily = sorted((demo_exports / "twitter" / "cern").glob("daily_tweet_activity_metrics_*"))[0]
-    (exports / daily.name).write_bytes(daily.read_bytes())
+    days = sorted((demo_exports / "twitter" / "cern").glob("daily_tweet_activity_metrics_*"))
+    (exports / days[0].name).write_bytes(days[0].read_bytes())
     # An export that names no account, at the top of the folder: quarantined, with advice.
     (exports / "account_overview_analytics.csv").write_text(account_overview(impressions=100))
     instance = dg.DagsterInstance.ephemeral()
@@ -72,9 +89,23 @@ def night(defs, demo_exports, tmp_path_factory) -> Night:
     )
     good = run()
     assert good.success, "the first night must publish"
-    published_before = fingerprint(settings.published_marts)
+
+    (exports / days[1].name).write_bytes(days[1].read_bytes())
     write_impossible_day(exports)
-    bad = run()
+    poisoned = run()
+    published_before = fingerprint(settings.published_marts)
+    previous_before = fingerprint(settings.previous_marts)
+    with duckdb.connect(str(settings.published_marts), read_only=True) as con:
+        published_days = {
+            str(day) for (day,) in con.execute("select date from marts.twitter_account_daily").fetchall()
+        }
+
+    bad_files = [day.name for day in days[2:4]]
+    for day in days[2:4]:  # a day without a date in each of two files
+        (exports / day.name).write_bytes(without_first_date(day.read_bytes()))
+    with pytest.MonkeyPatch.context() as env:  # the run's step reads it in this process
+        env.setenv(MAX_FILES_PER_CHECK_ENV, "1")
+        bad = run()
     publish_alone = dg.materialize(
         list(defs.assets),
         selection=[PUBLISHED_KEY],
@@ -85,7 +116,21 @@ def night(defs, demo_exports, tmp_path_factory) -> Night:
     with duckdb.connect(str(settings.warehouse)) as con:
         con.execute("delete from raw_twitter.account_daily where _row_number = 3")
     # The next run finds no new file, so raw stays short of what the ledger says was read.
-    return Night(settings, instance, published_before, good, bad, publish_alone, run())
+    unreconciled = run()
+    return Night(
+        settings,
+        instance,
+        published_before,
+        previous_before,
+        good,
+        poisoned,
+        days[1].name,
+        published_days,
+        bad,
+        bad_files,
+        publish_alone,
+        unreconciled,
+    )
 
 
 def write_impossible_day(exports: Path) -> None:
@@ -93,6 +138,17 @@ def write_impossible_day(exports: Path) -> None:
     null token pass, staging's not-null check on the date fails."""
     (exports / BAD_FILE).parent.mkdir(parents=True)
     (exports / BAD_FILE).write_text(account_overview(impressions=100, day="-"))
+
+
+def without_first_date(export: bytes) -> bytes:
+    """An X daily export (every cell quoted, `\\n` line ends) whose first day's date is `-`."""
+    lines = export.split(b"\n")
+    lines[1] = b'"-"' + lines[1][lines[1].index(b'",') + 1 :]
+    return b"\n".join(lines)
+
+
+def dates_in(export: Path) -> set[str]:
+    return {row["Date"] for row in csv.DictReader(io.StringIO(export.read_text()))}
 
 
 def account_overview(impressions: int, day: str = '"Fri, Mar 21, 2025"') -> str:
@@ -152,17 +208,65 @@ def test_a_channel_whose_newest_export_is_old_warns_without_stopping_the_night(n
     assert checks["youtube_exports_are_recent"].passed  # no YouTube export at all: nothing to chase
 
 
-# The night a file broke a test ------------------------------------------------------------------
+# The night a poison file came with a good one ----------------------------------------------------
+
+
+def test_a_poison_file_beside_good_new_files_is_quarantined_with_its_check_and_the_good_files_publish(
+    night,
+):
+    assert night.poisoned.success
+    status, reason = night.ledger(BAD_FILE)
+    assert status == "quarantined" and reason.startswith(f"failed check {FAILING_TEST}"), reason
+    assert night.ledger(night.good_day_file)[0] == "loaded"
+    with duckdb.connect(str(night.settings.warehouse), read_only=True) as con:
+        left = con.execute(
+            "select count(*) from raw_twitter.account_daily where _source_file = ?", [BAD_FILE]
+        ).fetchone()
+    assert left == (0,)
+    new_days = dates_in(Path(night.settings.exports) / night.good_day_file)
+    assert new_days and new_days <= night.published_days
+    assert PUBLISHED_KEY in {e.asset_key for e in night.poisoned.get_asset_materialization_events()}
+
+
+def test_the_poisoned_nights_failed_check_is_kept_and_its_rebuild_passes_it(night):
+    """The first attempt's failed check stays in the run's history; the retry, built from raw
+    without the file, passes it, and that latest result is what publish reads."""
+    results = [e.passed for e in night.poisoned.get_asset_check_evaluations() if e.check_name == FAILING_TEST]
+    assert results == [False, True]
+
+
+def test_the_poisoned_nights_logs_and_ledger_metadata_name_the_quarantined_file_and_its_check(night):
+    run_id = night.poisoned.run_id
+    messages = [entry.user_message for entry in night.instance.all_logs(run_id)]
+    assert any(f"quarantined {BAD_FILE}: failed check {FAILING_TEST}" in m for m in messages)
+    retries = [e for e in night.poisoned.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
+    assert [e.step_key for e in retries] == ["social_dbt"]
+    assert BAD_FILE in str(retries[0].step_retry_data.error.cause.message)
+    (observation,) = [
+        e.asset_observation_data.asset_observation
+        for e in night.poisoned.all_events
+        if e.event_type == dg.DagsterEventType.ASSET_OBSERVATION and e.asset_key == LEDGER_KEY
+    ]
+    assert observation.metadata["quarantined_files"].value == [BAD_FILE]
+    assert FAILING_TEST in observation.metadata["files"].value
+
+
+# The night a check failed on more files than it may blame -------------------------------------------
 
 
 def test_a_failing_blocking_check_stops_publish_and_the_published_copy_is_untouched(night):
+    """Two files fail one check and SOCIALKPI_MAX_FILES_PER_CHECK is 1: the check or the code is
+    more likely wrong than both files, so nothing is quarantined and the night stops."""
     assert not night.bad.success
     failed = [e.check_name for e in night.bad.get_asset_check_evaluations() if not e.passed]
     assert FAILING_TEST in failed
+    assert {night.ledger(name)[0] for name in night.bad_files} == {"loaded"}
+    retried = [e for e in night.bad.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
+    assert retried == []
     materialized = {e.asset_key for e in night.bad.get_asset_materialization_events()}
     assert PUBLISHED_KEY not in materialized
     assert fingerprint(night.settings.published_marts) == night.published_before
-    assert not night.settings.previous_marts.exists()  # no swap happened at all
+    assert fingerprint(night.settings.previous_marts) == night.previous_before  # no swap at all
 
 
 def test_publishing_alone_is_refused_while_a_blocking_check_upstream_has_failed(night):
@@ -234,7 +338,8 @@ def test_the_failure_alert_reaches_the_webhook_naming_the_step_the_check_and_the
     text = post["json"]["text"]
     assert "Step social_dbt failed: dbt build failed: " + FAILING_TEST in text
     assert f"Check {FAILING_TEST} on {FAILING_ASSET} failed" in text
-    assert f"Files loaded in this run: {BAD_FILE}" in text
+    (files,) = [line for line in text.splitlines() if line.startswith("Files loaded in this run: ")]
+    assert all(name in files for name in night.bad_files)
     assert "Nothing was published" in text
     assert text in caplog.text  # always logged too
     assert f"alert posted to {url.split('/')[2]} (HTTP 200)" in caplog.text
