@@ -320,7 +320,9 @@ def sql(exports: str | None, warehouse: str | None, query: str | None, query_fil
         if query:
             _show(con, query)
             return
-        out.print("socialkpi sql: read-only marts (schema `marts`); end statements with ';', Ctrl-D quits")
+        out.print(
+            "socialkpi sql: read-only marts (schema `marts`); end statements with ';', .quit or Ctrl-D quits"
+        )
         _shell(con)
 
 
@@ -383,12 +385,18 @@ def _show(con: duckdb.DuckDBPyConnection, query: str) -> None:
         relation.show(max_width=200, max_rows=200)
 
 
+# What people type to leave a SQL shell: DuckDB's and SQLite's dot commands, psql's \q.
+_QUIT_WORDS = (".quit", ".exit", "quit", "exit", "\\q")
+
+
 def _shell(con: duckdb.DuckDBPyConnection) -> None:
     buffer = ""
     while True:
         try:
             line = input("marts> " if not buffer else "   ...> ")
         except EOFError:
+            return
+        if not buffer and line.strip().lower() in _QUIT_WORDS:
             return
         buffer += line + "\n"
         if buffer.strip().endswith(";"):
@@ -455,10 +463,25 @@ def _print_load_summary(report: LoadReport) -> None:
 def _print_comments_summary(report: CommentsReport) -> None:
     for channel, rows in report.rows_by_channel.items():
         out.print(f"comments: {channel} +{rows} rows")
-    for skipped in report.skipped:
-        out.print(f"comments: {skipped.channel} skipped, {skipped.reason}", markup=False)
+    _print_skipped_comments(report)
     for failed in report.failed:
         err.print(f"[yellow]comments: {failed.channel} not loaded:[/yellow] {escape(failed.reason)}")
+
+
+_NO_CREDENTIALS = "no credentials"
+
+
+def _print_skipped_comments(report: CommentsReport) -> None:
+    """Platforms without credentials, in one line (on every run of a team that reads no comments,
+    three lines saying the same thing would be noise); any other reason, one line each."""
+    uncredentialed = [s for s in report.skipped if s.reason.startswith(_NO_CREDENTIALS)]
+    if uncredentialed:
+        settings = "; ".join(s.reason.removeprefix(_NO_CREDENTIALS).strip(" ()") for s in uncredentialed)
+        channels = ", ".join(s.channel for s in uncredentialed)
+        out.print(f"comments: {channels} skipped, no credentials ({settings})", markup=False)
+    for skipped in report.skipped:
+        if skipped not in uncredentialed:
+            out.print(f"comments: {skipped.channel} skipped, {skipped.reason}", markup=False)
 
 
 def _print_publish_summary(published: PublishResult) -> None:

@@ -49,6 +49,9 @@ _NOT_SHOWN = {
     "export_format",
     "export_language",
     "_file_sha256",
+    "file_sha256",
+    "downloaded_at",
+    "_downloaded_at",
     "_format",
     "_language",
 }

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from socialkpi.access import open_live
 from socialkpi.settings import Settings
-from tests.conftest import mart_rows, run_cli
+from tests.conftest import SOCIALKPI, mart_rows, run_cli
 
 MARTS = ("twitter_posts", "twitter_account_daily")
 
@@ -149,6 +151,19 @@ def test_sql_reads_the_published_copy_and_cannot_write_or_read_other_files(demo_
     assert write.returncode == 1 and "read-only" in write.stderr.lower()
     escape = run_cli("sql", "select * from read_csv('/etc/hostname')", settings=demo_refresh)
     assert escape.returncode == 1 and "disabled" in escape.stderr
+
+
+@pytest.mark.parametrize("word", [".quit", ".exit", "\\q"])
+def test_the_sql_shell_ends_on_the_words_people_type_to_leave_one(demo_refresh, word):
+    location = ["--exports", demo_refresh.exports, "--warehouse", str(demo_refresh.warehouse)]
+    typed = f"select 41 + 1 as answer;\n{word}\nselect 'never run';\n"
+    result = subprocess.run(
+        [SOCIALKPI, "sql", *location], input=typed, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "42" in result.stdout
+    assert "never run" not in result.stdout
+    assert "...>" not in result.stdout  # no continuation prompt: the word ended the shell
 
 
 def test_a_failed_check_no_single_file_explains_leaves_the_published_copy_in_place_and_says_which(
