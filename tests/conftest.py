@@ -140,3 +140,14 @@ def samples_refresh(tmp_path_factory: pytest.TempPathFactory) -> SamplesRefresh:
         path.chmod(0o755 if path.is_dir() else 0o644)
     settings = load_settings(str(root / "exports"), root / "warehouse" / "socialkpi.duckdb")
     return SamplesRefresh(settings, run_cli("refresh", settings=settings))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def the_checkout_stays_clean():
+    """No test writes a warehouse or exports into the checkout: a user's own `warehouse/` there
+    (the CLI's default) would be mixed with test data, and `make test` would leave files behind."""
+    watched = [REPO / "warehouse", REPO / "exports"]
+    before = {path for path in watched if path.exists()}
+    yield
+    created = [str(path) for path in watched if path.exists() and path not in before]
+    assert not created, f"a test wrote into the checkout: {created}"
