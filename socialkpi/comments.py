@@ -3,6 +3,8 @@ locally), and forget one author everywhere."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,6 +16,7 @@ from pipelines.comments.privacy import pseudonym, pseudonym_key
 from socialkpi import publish_postgres
 from socialkpi.publish import PublishResult, publish
 from socialkpi.settings import Settings
+from socialkpi.swap import remove_tree
 from socialkpi.transform import build_models
 
 Progress = Callable[[str], None]
@@ -58,8 +61,7 @@ def forget(settings: Settings, author: str, progress: Progress | None = None) ->
         return Forgotten(rows, None)
     say("publishing the marts without them")
     published = publish(settings)
-    # The rollback copy is the one from before: it still holds the comments. Replace it.
-    settings.previous_marts.write_bytes(settings.published_marts.read_bytes())
+    _replace_rollback_copies(settings)
     publish_postgres.drop_previous()  # PostgreSQL's previous marts too, when it is published to
     return Forgotten(rows, published)
 
@@ -87,3 +89,19 @@ def _delete_everywhere(con: duckdb.DuckDBPyConnection, pseudonyms: list[str]) ->
         if count:
             deleted[f"{schema}.{table}"] = count
     return deleted
+
+
+def _replace_rollback_copies(settings: Settings) -> None:
+    """The rollback copies (the file, the Parquet folder, the live views) are from before the
+    forget: they still hold the comments. Each becomes a link to what was just published (the
+    published files are read-only, so they are replaced, never written in place)."""
+    for current, previous in (
+        (settings.published_marts, settings.previous_marts),
+        (settings.published_live, settings.previous_live),
+    ):
+        previous.unlink(missing_ok=True)
+        if current.exists():
+            os.link(current, previous)
+    remove_tree(settings.previous_parquet)
+    if settings.published_parquet.exists():
+        shutil.copytree(settings.published_parquet, settings.previous_parquet, copy_function=os.link)

@@ -186,6 +186,13 @@ def test_forget_erases_one_author_everywhere_and_no_later_load_brings_them_back(
     assert f"{before['marts.comments']} rows" in result.stdout or "rows deleted" in result.stdout
     for database in (settings.warehouse, settings.published_marts, settings.previous_marts):
         assert rows_of(database, theirs) == {}, database
+    # The rollback copy of the Parquet marts (what `publish --rollback` would bring back) too.
+    previous_comments = str(settings.previous_parquet / "comments.parquet")
+    with duckdb.connect() as con:
+        assert con.execute(
+            "select count(*) from read_parquet(?) where list_contains(?, author_pseudonym)",
+            [previous_comments, theirs],
+        ).fetchone() == (0,)
     with duckdb.connect(str(settings.published_marts), read_only=True) as con:
         (comments_after,) = con.execute("select count(*) from marts.comments").fetchone()
     assert comments_after == comments_before - before["marts.comments"]

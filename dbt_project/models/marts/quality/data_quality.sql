@@ -44,14 +44,6 @@ linkedin_day_engagement_rates as (
     ) }}
 ),
 
-youtube_click_through_rates as (
-    {{ rate_above_one(
-        ref('stg_youtube__video_rows'), 'impressions_ctr_above_1', "'youtube'",
-        'impressions_ctr', 'impressions_ctr', post_id='video_id', row_number='row_number',
-        where='not is_total_row'
-    ) }}
-),
-
 flagged as (
     select * from post_engagement_rates
     union all
@@ -62,8 +54,6 @@ flagged as (
     select * from x_day_engagement_rates
     union all
     select * from linkedin_day_engagement_rates
-    union all
-    select * from youtube_click_through_rates
 ),
 
 final as (
