@@ -69,7 +69,9 @@ def test_a_renamed_copy_of_a_loaded_export_changes_nothing(workspace, demo_expor
     assert query(workspace, "select * from marts.post_metric_history order by all") == before
 
 
-def test_a_youtube_table_whose_total_row_disagrees_stops_the_publish_and_names_the_file(workspace):
+def test_a_youtube_table_whose_total_row_disagrees_is_quarantined_naming_the_check_and_the_rest_stays(
+    workspace,
+):
     channel = Path(workspace.exports) / "cern"
     channel.mkdir()
     header = (
@@ -79,17 +81,22 @@ def test_a_youtube_table_whose_total_row_disagrees_stops_the_publish_and_names_t
         header + 'Total,,,,30,1.0,1,100\nabcdefghijk,A,"Aug 28, 2025",9,20,0.5,1,60\n'
     )
     run_cli("refresh", settings=workspace, check=True)
-    published = workspace.published_marts.read_bytes()
 
     (channel / "Table data (1).csv").write_text(
         header + 'Total,,,,30,1.0,1,100\nabcdefghijk,A,"Aug 28, 2025",9,45,0.5,1,60\n'
     )
     result = run_cli("refresh", settings=workspace)
 
-    assert result.returncode == 1
-    assert "youtube_total_rows_reconcile" in result.stderr
-    assert "cern/Table data (1).csv" in result.stderr
-    assert workspace.published_marts.read_bytes() == published
+    # The rows cannot add up to more than their own Total: that file, and only it, is taken out.
+    assert result.returncode == 2, result.stderr
+    assert "cern/Table data (1).csv" in result.stdout
+    status, reason = query(
+        workspace,
+        "select status, reason from raw_ledger.export_files where relative_path = 'cern/Table data (1).csv'",
+    )[0]
+    assert status == "quarantined" and "youtube_total_rows_reconcile" in reason
+    with duckdb.connect(str(workspace.published_marts), read_only=True) as con:
+        assert con.execute("select views from marts.youtube_videos").fetchall() == [(20,)]
 
 
 def test_raw_rows_that_no_longer_match_the_ledger_stop_the_refresh_before_the_build(workspace, demo_exports):
