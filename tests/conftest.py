@@ -49,6 +49,25 @@ def mart_rows(warehouse: Path, mart: str) -> list[tuple]:
         return con.execute(f"select * from {catalog}.marts.{mart} order by all").fetchall()
 
 
+def ledger_entries(settings: Settings) -> dict[str, tuple[str, str | None, int | None]]:
+    """The file ledger: relative path -> status, reason and row count."""
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select relative_path, status, reason, row_count from raw_ledger.export_files"
+        ).fetchall()
+    return {path: (status, reason, count) for path, status, reason, count in rows}
+
+
+def latest_ledger_row(settings: Settings, path: str) -> tuple[str, str | None]:
+    """Status and reason of the file at `path` as the last run that saw it recorded them."""
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        return con.execute(
+            "select status, reason from raw_ledger.export_files where relative_path = ? "
+            "order by last_seen_at desc limit 1",
+            [path],
+        ).fetchone()
+
+
 def copy_of(base: Settings, root: Path) -> Settings:
     """The demo's refreshed warehouse (published copy and dlt state included) and its exports."""
     shutil.copytree(Path(base.exports), root / "exports")

@@ -25,6 +25,7 @@ from pipelines.errors import LOADED, QUARANTINED, UNRECOGNISED
 from socialkpi.settings import Settings, load_settings
 from tests import corpus, hostile
 from tests.conftest import SOCIALKPI, TEST_PSEUDONYM_KEY
+from tests.conftest import ledger_entries as ledger
 
 # One good demo file per channel, each giving posts: what must publish whatever lies beside it.
 GOOD_FILES = {
@@ -116,14 +117,6 @@ def with_good_files(root: Path, demo_exports: Path) -> Settings:
         (exports / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(demo_exports / name, exports / name)
     return load_settings(str(exports), root / "warehouse" / "socialkpi.duckdb")
-
-
-def ledger(settings: Settings) -> dict[str, tuple[str, str | None, int | None]]:
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-        rows = con.execute(
-            "select relative_path, status, reason, row_count from raw_ledger.export_files"
-        ).fetchall()
-    return {path: (status, reason, count) for path, status, reason, count in rows}
 
 
 def assert_the_property(settings: Settings, run: Measured) -> None:

@@ -27,6 +27,7 @@ from orchestration.publish import PUBLISHED_KEY
 from orchestration.resources import build_resources
 from socialkpi.isolation import MAX_FILES_PER_CHECK_ENV
 from socialkpi.settings import Settings, load_settings
+from tests.conftest import latest_ledger_row
 
 # A blocking check: no platform writes a day without its date. (A rate above 1 only warns: X
 # really counts engagements above impressions.)
@@ -52,12 +53,7 @@ class Night:
     unreconciled: dg.ExecuteInProcessResult  # then raw lost a row the ledger says was read
 
     def ledger(self, path: str) -> tuple[str, str | None]:
-        with duckdb.connect(str(self.settings.warehouse), read_only=True) as con:
-            return con.execute(
-                "select status, reason from raw_ledger.export_files where relative_path = ? "
-                "order by last_seen_at desc limit 1",
-                [path],
-            ).fetchone()
+        return latest_ledger_row(self.settings, path)
 
 
 def fingerprint(path: Path) -> tuple[str, int]:

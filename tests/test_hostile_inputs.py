@@ -21,6 +21,7 @@ from socialkpi.reconcile import ReconciliationFailed, mismatches, reconcile
 from socialkpi.settings import Settings
 from tests import hostile
 from tests.conftest import SOCIALKPI, TEST_PSEUDONYM_KEY
+from tests.conftest import ledger_entries as ledger
 
 # One file of each kind a real night reads: an X CSV, a LinkedIn BIFF workbook, a YouTube ZIP.
 GOOD_FILES = (
@@ -39,14 +40,6 @@ def exports(workspace: Settings, demo_exports: Path) -> Path:
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(demo_exports / name, folder / name)
     return folder
-
-
-def ledger(settings: Settings) -> dict[str, tuple[str, str | None, int | None]]:
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-        rows = con.execute(
-            "select relative_path, status, reason, row_count from raw_ledger.export_files"
-        ).fetchall()
-    return {path: (status, reason, count) for path, status, reason, count in rows}
 
 
 def assert_good_files_loaded(settings: Settings) -> None:

@@ -24,7 +24,7 @@ import pytest
 
 from socialkpi.isolation import rebuild_arguments
 from socialkpi.settings import Settings, load_settings
-from tests.conftest import run_cli
+from tests.conftest import latest_ledger_row, run_cli
 
 X = "twitter/cern"
 GOOD_DAY = f"{X}/daily_tweet_activity_metrics_CERN_20220103_20220131_en.csv"
@@ -58,12 +58,7 @@ class Nights:
     published_after_second: list[tuple]  # (source_file,) of published post_metric_history
 
     def ledger(self, path: str) -> tuple[str, str | None]:
-        with duckdb.connect(str(self.settings.warehouse), read_only=True) as con:
-            return con.execute(
-                "select status, reason from raw_ledger.export_files where relative_path = ? "
-                "order by last_seen_at desc limit 1",
-                [path],
-            ).fetchone()
+        return latest_ledger_row(self.settings, path)
 
     def published(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.settings.published_marts), read_only=True) as con:

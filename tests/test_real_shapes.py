@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import duckdb
-import openpyxl
 import pytest
-import xlwt
 
 from pipelines.errors import UnreadableExport
 from pipelines.reader import ExportFile, ParsedExport, read_export
+from socialkpi.demo.linkedin import _workbook_bytes
 from socialkpi.settings import Settings, load_settings
 from tests.conftest import SamplesRefresh, require_samples, run_cli
 
@@ -104,26 +103,9 @@ def update_row(created: object) -> list[object]:
 
 
 def workbook(sheets: dict[str, list[list[object]]], extension: str) -> bytes:
-    """A LinkedIn workbook: `xlsx` (an Excel re-save, openpyxl) or `xls` (real BIFF, xlwt), cells
-    typed as given (a number stays a numeric cell, text a text cell)."""
-    buffer = io.BytesIO()
-    if extension == "xlsx":
-        book = openpyxl.Workbook()
-        book.remove(book.active)
-        for name, rows in sheets.items():
-            sheet = book.create_sheet(name)
-            for row in rows:
-                sheet.append(row)
-        book.save(buffer)
-        return buffer.getvalue()
-    book = xlwt.Workbook(encoding="utf-8")
-    for name, rows in sheets.items():
-        sheet = book.add_sheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                sheet.write(r, c, value)
-    book.save(buffer)
-    return buffer.getvalue()
+    """A LinkedIn workbook: `xlsx` (an Excel re-save) or `xls` (real BIFF), cells typed as given (a
+    number stays a numeric cell, text a text cell), written as the demo writes LinkedIn's."""
+    return _workbook_bytes(sheets, xlsx=extension == "xlsx")
 
 
 def linkedin_2020_workbook(extension: str, day: object = 44008) -> bytes:
