@@ -99,7 +99,6 @@ def run_dbt(settings: Settings, command: str, *extra: str, progress: Callable[[s
     from dbt.cli.main import dbtRunner  # dbt's import costs ~2 s: only when a build runs
 
     _point_dbt_at(settings)
-    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     callbacks = [_progress_callback(progress)] if progress else []
     callbacks.append(_checkpoint_during_build())
     result = dbtRunner(callbacks=callbacks).invoke(dbt_args(command, "--quiet", *extra))
@@ -113,6 +112,9 @@ def build_models(settings: Settings, *arguments: str, progress: Callable[[str], 
     """`dbt build` of seeds, models, contracts and data tests (WITHOUT_UNIT_TESTS), its artifacts
     and partial parse kept beside the warehouse (dbt_target)."""
     target = str(dbt_target(settings))
+    # A build writes the warehouse (a first build creates it); a parse only reads the project, so
+    # `socialkpi parse` (make validate, the tests' manifest) leaves no warehouse folder behind.
+    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     return run_dbt(
         settings, "build", *WITHOUT_UNIT_TESTS, *arguments, "--target-path", target, progress=progress
     )

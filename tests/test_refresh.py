@@ -114,7 +114,8 @@ def test_a_broken_file_is_refused_with_a_reason_while_the_good_file_loads(worksp
 
 
 def test_a_missing_exports_folder_is_one_line_not_a_traceback(workspace):
-    result = run_cli("load", "--exports", str(Path(workspace.exports) / "nope"))
+    missing = str(Path(workspace.exports) / "nope")
+    result = run_cli("load", "--exports", missing, "--warehouse", str(workspace.warehouse))
     assert result.returncode == 1
     assert "does not exist" in result.stderr
     assert "Traceback" not in result.stderr
