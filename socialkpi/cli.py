@@ -34,7 +34,7 @@ from socialkpi.demo.comment_api import DemoCommentsMissing
 from socialkpi.failure_line import failure_line, quiet_dlt_logs, raise_on_sigterm
 from socialkpi.publish import PublishFailed, PublishResult, rollback
 from socialkpi.reconcile import ReconciliationFailed
-from socialkpi.settings import load_settings
+from socialkpi.settings import Settings, load_settings
 from socialkpi.transform import BuildFailed
 
 # soft_wrap: long paths and reasons stay on one line in logs and pipes (no wrapping at 80 columns).
@@ -42,6 +42,7 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_FAILED, EXIT_FILES_REFUSED = 1, 2  # 2: the run completed, some input was not loaded
 _KNOWN_FAILURES = (
+    steps.NoWarehouse,
     BuildFailed,
     WarehouseBusy,
     steps.UnloadRefused,
@@ -89,6 +90,31 @@ def _one_line_errors(command):
             shown = failure_line(error, _KNOWN_FAILURES)
             err.print(f"[red]error:[/red] {escape(printable(shown))}")
             raise SystemExit(EXIT_FAILED) from None
+
+    return wrapper
+
+
+def _needs_warehouse(command):
+    """A command that reads or changes what a load made refuses in one line, before it takes the
+    writer lock (which would create the folder), when there is no warehouse at the path: a
+    mistyped --warehouse must not leave an empty warehouse behind, nor look like an empty one."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        steps.require_warehouse(load_settings(kwargs.get("exports"), kwargs.get("warehouse")))
+        return command(*args, **kwargs)
+
+    return wrapper
+
+
+def _needs_exports(command):
+    """A command that loads checks the exports folder before it takes the writer lock: a mistyped
+    --exports is refused in one line and creates nothing (no warehouse folder, no lock file)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        steps.require_exports(load_settings(kwargs.get("exports"), kwargs.get("warehouse")))
+        return command(*args, **kwargs)
 
     return wrapper
 
@@ -148,6 +174,7 @@ def _comments_from_option(command):
 @_settings_options
 @_comments_from_option
 @_one_line_errors
+@_needs_exports
 @_one_writer
 def refresh(exports: str | None, warehouse: str | None, comments_from: str | None) -> None:
     """Load new exports and comments, build and test all models, publish the marts (the nightly job)."""
@@ -157,7 +184,7 @@ def refresh(exports: str | None, warehouse: str | None, comments_from: str | Non
         report, comments_report, published = steps.refresh(settings, progress)
     _print_load_summary(report)
     _print_comments_summary(comments_report)
-    _print_publish_summary(published)
+    _print_publish_summary(published, settings)
     out.print(f"refresh finished in {time.monotonic() - started:.1f} s")
     _exit_if_refused(report, comments_report)
 
@@ -180,13 +207,12 @@ def load_comments(exports: str | None, warehouse: str | None, comments_from: str
 @_settings_options
 @click.option("--author", required=True, help="The author's platform id (YouTube channel id, Meta user id).")
 @_one_line_errors
+@_needs_warehouse
 @_one_writer
 def forget(exports: str | None, warehouse: str | None, author: str) -> None:
     """Erase one person's comments everywhere (warehouse, published copy, its rollback copy) and
     keep them out of later loads."""
     settings = load_settings(exports, warehouse)
-    if not settings.warehouse.exists():
-        raise PublishFailed(f"no warehouse at {settings.warehouse}: nothing to forget")
     with _Progress() as progress:
         result = comments.forget(settings, author, progress)
     total = sum(result.rows_by_table.values())
@@ -201,6 +227,7 @@ def forget(exports: str | None, warehouse: str | None, author: str) -> None:
 @main.command()
 @_settings_options
 @_one_line_errors
+@_needs_exports
 @_one_writer
 def load(exports: str | None, warehouse: str | None) -> None:
     """Load new and changed export files into the raw schemas and the file ledger."""
@@ -213,6 +240,7 @@ def load(exports: str | None, warehouse: str | None) -> None:
 @main.command()
 @_settings_options
 @_one_line_errors
+@_needs_warehouse
 @_one_writer
 def build(exports: str | None, warehouse: str | None) -> None:
     """Build staging models and marts with dbt, running every test and contract."""
@@ -242,6 +270,7 @@ def build(exports: str | None, warehouse: str | None) -> None:
     "[env SOCIALKPI_POSTGRES_URL].",
 )
 @_one_line_errors
+@_needs_warehouse
 @_one_writer
 def publish(exports: str | None, warehouse: str | None, roll_back: bool, postgres_url: str | None) -> None:
     """Copy the marts into the published read-only file, and PostgreSQL when configured (or roll
@@ -253,7 +282,7 @@ def publish(exports: str | None, warehouse: str | None, roll_back: bool, postgre
         if postgres_url:
             out.print("restored the previous marts in PostgreSQL (schema marts)", markup=False)
         return
-    _print_publish_summary(steps.publish(settings, postgres_url))
+    _print_publish_summary(steps.publish(settings, postgres_url), settings)
 
 
 @main.command(hidden=True)
@@ -275,11 +304,10 @@ def parse(exports: str | None, warehouse: str | None) -> None:
     "raw, the same bytes are not loaded again, the next refresh rebuilds without it.",
 )
 @_one_line_errors
+@_needs_warehouse
 def files(exports: str | None, warehouse: str | None, status: str | None, unload_path: str | None) -> None:
     """The file ledger: every export file seen, what became of it, and why."""
     settings = load_settings(exports, warehouse)
-    if not settings.warehouse.exists():
-        raise PublishFailed(f"no warehouse at {settings.warehouse} yet: run `socialkpi load` first")
     if unload_path:
         with writing(settings.warehouse, "socialkpi files --unload"):
             unloaded = list(steps.unload(settings, unload_path, getpass.getuser()))
@@ -484,7 +512,10 @@ def _print_skipped_comments(report: CommentsReport) -> None:
             out.print(f"comments: {skipped.channel} skipped, {skipped.reason}", markup=False)
 
 
-def _print_publish_summary(published: PublishResult) -> None:
+def _print_publish_summary(published: PublishResult | None, settings: Settings) -> None:
+    if published is None:  # nothing was copied: the row counts of a publish would claim one
+        out.print(f"publish skipped: {settings.published_marts} already holds these marts", markup=False)
+        return
     out.print(f"published {published.path} ({published.size_bytes / 1e6:.1f} MB)", markup=False)
     for mart, rows in published.rows_by_mart.items():
         out.print(f"  marts.{mart}: {rows} rows")

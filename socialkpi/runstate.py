@@ -25,8 +25,6 @@ from pathlib import Path
 import duckdb
 
 from pipelines.ledger import LEDGER_TABLE, ensure_ledger
-from socialkpi.access import CATALOG, open_published
-from socialkpi.publish import PublishResult
 from socialkpi.settings import DBT_PROJECT_DIR, Settings
 
 STATE_TABLE = "raw_ledger.refresh_state"
@@ -227,18 +225,3 @@ def _ensure(con: duckdb.DuckDBPyConnection) -> None:
         f"create table if not exists {STATE_TABLE} (step varchar primary key, files varchar not null, "
         "project varchar not null, output varchar not null, finished_at timestamptz not null)"
     )
-
-
-def published_result(settings: Settings) -> PublishResult:
-    """What the published copy holds, when it is already current and nothing is copied."""
-    with open_published(settings) as con:
-        marts = [
-            name
-            for (name,) in con.execute(
-                "select table_name from duckdb_tables() "
-                "where database_name = ? and schema_name = 'marts' order by 1",
-                [CATALOG],
-            ).fetchall()
-        ]
-        rows = {name: con.execute(f"select count(*) from {name}").fetchone()[0] for name in marts}
-    return PublishResult(settings.published_marts, settings.published_marts.stat().st_size, rows)

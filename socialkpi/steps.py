@@ -3,6 +3,7 @@ as an asset. Neither owns them."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -10,6 +11,7 @@ import duckdb
 
 from pipelines.comments.load import CommentsReport
 from pipelines.errors import LOADED, QUARANTINED
+from pipelines.exports import ExportsFolderMissing
 from pipelines.ledger import UNLOADED_BY
 from pipelines.load import LoadReport, load_exports
 from pipelines.unload import Unloaded, loaded_at_path
@@ -21,6 +23,30 @@ from socialkpi.settings import Settings
 from socialkpi.transform import parsed_meanwhile, run_dbt
 
 Progress = Callable[[str], None]
+
+
+class NoWarehouse(Exception):
+    """The command needs a warehouse and there is none at the path; the message says what to run."""
+
+
+def require_warehouse(settings: Settings) -> None:
+    """Refuse, creating nothing, when there is no warehouse at the path: a command that reads or
+    changes what a load made would otherwise show an empty ledger, or create an empty warehouse."""
+    if not settings.warehouse.is_file():
+        raise NoWarehouse(
+            f"no warehouse at {settings.warehouse}: run `socialkpi refresh --exports <folder> "
+            f"--warehouse {settings.warehouse}` first, or pass the --warehouse you refreshed"
+        )
+
+
+def require_exports(settings: Settings) -> None:
+    """Refuse a local exports folder that does not exist before anything is created (a bucket URL
+    is checked when it is listed): a mistyped --exports must leave no warehouse behind."""
+    if "://" not in settings.exports and not os.path.isdir(settings.exports):
+        raise ExportsFolderMissing(
+            f"exports folder {settings.exports} does not exist: check --exports (or "
+            "SOCIALKPI_EXPORTS), or create it and put the platforms' export files in it"
+        )
 
 
 def load(settings: Settings, progress: Progress | None = None) -> LoadReport:
@@ -68,11 +94,12 @@ def parse(settings: Settings) -> None:
 
 def refresh(
     settings: Settings, progress: Progress | None = None
-) -> tuple[LoadReport, CommentsReport, PublishResult]:
+) -> tuple[LoadReport, CommentsReport, PublishResult | None]:
     """The nightly job: load what is new, build and test everything, publish unless a failure no
     single file explains blocks it (files whose rows fail a blocking check are quarantined and
     join the load report's newly refused files). Steps whose inputs did not change since they
-    last succeeded are skipped (socialkpi/runstate.py)."""
+    last succeeded are skipped (socialkpi/runstate.py); no publish result (None) when the
+    published copy already held the current marts."""
     say = progress or (lambda _message: None)
     with parsed_meanwhile(settings):
         report = load(settings, progress)
@@ -85,7 +112,7 @@ def refresh(
         held_back(report, _build(settings, inputs, plan.dbt_arguments, progress))
     if runstate.publish_is_current(settings):
         say("the published copy holds the current marts: publish skipped")
-        return report, comments_report, runstate.published_result(settings)
+        return report, comments_report, None
     say("publishing the marts")
     result = publish(settings)
     runstate.record_publish(settings)
