@@ -1,6 +1,7 @@
 -- One row per channel, account and month: what was published that month (lifetime numbers of
--- those posts, as of their latest download) and what happened that month (followers gained,
--- interactions counted between downloads).
+-- those posts, as of their latest download), what happened that month (followers gained,
+-- interactions counted between downloads), and how many of its days the data covers: totals are
+-- sums over covered days, rates divide by covered days, and is_partial says when that is not all.
 with
 
 history as (
@@ -30,8 +31,30 @@ published as (
     group by channel, account, cast(date_trunc('month', posted_at) as date)
 ),
 
+days_covered as (
+    select * from {{ ref('int_days_covered') }}
+),
+
+-- The month's coverage, and the posts a daily export states (X's Create Post) on the days no
+-- per-post export covers: there the daily count is all we know; where a per-post export covers
+-- the day, its posts are counted one by one in `published` and the daily count would double them.
+coverage as (
+    select
+        channel,
+        account,
+        cast(date_trunc('month', date) as date) as month,
+        count(*) as days_covered,
+        count(*) filter (where has_follower_data) as follower_days_covered,
+        min(date) as first_day_covered,
+        max(date) as last_day_covered,
+        sum(stated_posts_published) filter (where not has_post_export) as daily_stated_posts
+    from days_covered
+    group by channel, account, cast(date_trunc('month', date) as date)
+),
+
 -- Activity in the month as far as downloads allow: what posts gained between a download in
--- this month and the download before it.
+-- this month and the download before it. A post's first download measured no gain: it makes no
+-- month (a lone download dated by its file time would invent one with no data in it).
 activity as (
     select
         channel,
@@ -39,6 +62,7 @@ activity as (
         cast(date_trunc('month', snapshot_date) as date) as month,
         sum(interactions_gained) as interactions_gained_between_downloads
     from history
+    where interactions_gained is not null
     group by channel, account, cast(date_trunc('month', snapshot_date) as date)
 ),
 
@@ -72,6 +96,12 @@ months as (
         account,
         month
     from followers
+    union
+    select
+        channel,
+        account,
+        month
+    from coverage
 ),
 
 final as (
@@ -79,7 +109,10 @@ final as (
         months.channel,
         months.account,
         months.month,
-        cast(coalesce(published.posts_published, 0) as bigint) as posts_published,
+        cast(
+            coalesce(published.posts_published, 0)
+            + coalesce(coverage.daily_stated_posts, 0) as bigint
+        ) as posts_published,
         cast(published.lifetime_audience_of_posts_published as bigint)
             as lifetime_audience_of_posts_published,
         cast(published.lifetime_interactions_of_posts_published as bigint)
@@ -92,7 +125,17 @@ final as (
             as interactions_gained_between_downloads,
         cast(followers.new_followers as bigint) as new_followers,
         cast(followers.net_follower_change as bigint) as net_follower_change,
-        cast(followers.followers_at_month_end as bigint) as followers_at_month_end
+        cast(followers.followers_at_month_end as bigint) as followers_at_month_end,
+        cast(day(last_day(months.month)) as integer) as days_in_month,
+        cast(coalesce(coverage.days_covered, 0) as integer) as days_covered,
+        coverage.first_day_covered,
+        coverage.last_day_covered,
+        coalesce(coverage.days_covered, 0) < day(last_day(months.month)) as is_partial,
+        cast(coalesce(coverage.follower_days_covered, 0) as integer) as follower_days_covered,
+        {{ safe_ratio('coverage.follower_days_covered * 1440', 'followers.new_followers') }}
+            as minutes_per_new_follower,
+        {{ safe_ratio('followers.new_followers', 'coverage.follower_days_covered') }}
+            as new_followers_per_covered_day
     from months
     left join published
         on
@@ -109,6 +152,11 @@ final as (
             months.channel = followers.channel
             and months.account = followers.account
             and months.month = followers.month
+    left join coverage
+        on
+            months.channel = coverage.channel
+            and months.account = coverage.account
+            and months.month = coverage.month
 )
 
 select * from final
