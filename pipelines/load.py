@@ -25,6 +25,7 @@ from pipelines.exports import Listed, list_exports
 from pipelines.formats import ALL_FORMATS
 from pipelines.ledger import LedgerEntry
 from pipelines.memory import duckdb_memory_limit
+from pipelines.progress import Counted
 from pipelines.reader import ExportFile, ParsedExport, lineage_types, table_columns
 from pipelines.reading import FileRead, read_files
 from pipelines.recognise import short_cell
@@ -86,9 +87,9 @@ def load_exports(
     run.report.recovery = recovery
     listing = list(list_exports(exports))
     to_read = [listed for listed in listing if not run.known(listed)]
+    files_read = Counted(say, "read", "new or changed files")
     for index, (listed, read) in enumerate(read_files(to_read, run.now, set(run.seen.loaded_by_sha)), 1):
-        if index % 100 == 0:
-            say(f"read {index} of {len(to_read)} new or changed files")
+        files_read(index, len(to_read))
         if index == len(to_read) // 2:
             checkpoints.reached("extract")
         run.record_read(listed.file, read)

@@ -133,8 +133,9 @@ def _one_writer(command):
 
 
 class _Progress:
-    """Progress of long steps on stderr: a live line on a terminal; in logs (cron, CI) only the
-    step-level lines, not one per dbt node."""
+    """Progress of long steps on stderr: a live line on a terminal; in logs (cron, CI) a line per
+    step and the counts of files read and dbt nodes done, which the steps say at most every few
+    seconds and once at the end (pipelines/progress.py)."""
 
     def __init__(self) -> None:
         self._status = err.status("starting") if err.is_terminal else None
@@ -151,7 +152,7 @@ class _Progress:
     def __call__(self, message: str) -> None:
         if self._status:
             self._status.update(message)
-        elif not message.startswith("dbt:"):
+        else:
             err.print(f"… {escape(message)}")
 
 

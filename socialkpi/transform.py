@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from pipelines import checkpoints
 from pipelines.memory import MEMORY_LIMIT_ENV, duckdb_memory_limit
+from pipelines.progress import Counted
 from socialkpi.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV, Settings
 
 # Unit tests pin the SQL's logic on hand-computed rows, not the data: they run with the test suite
@@ -147,14 +149,21 @@ def _checkpoint_during_build():
 
 
 def _progress_callback(progress: Callable[[str], None]):
-    finished = 0
+    """`dbt <done>/<total> nodes`, throttled (pipelines/progress.py); dbt says the total (the nodes
+    this invocation selected) before the first node starts. dbt's threads each report the nodes
+    they finish: one lock, so that the counts said only go up."""
+    done, total = 0, 0
+    nodes_done = Counted(progress, "dbt", "nodes")
+    counting = threading.Lock()
 
     def on_event(event) -> None:
-        nonlocal finished
-        if event.info.name == "NodeFinished":
-            finished += 1
-            node = event.data.node_info
-            progress(f"dbt: {finished} nodes done, last {node.node_name} ({node.node_status})")
+        nonlocal done, total
+        if event.info.name == "ConcurrencyLine":
+            total = event.data.node_count
+        elif event.info.name == "NodeFinished":
+            with counting:
+                done += 1
+                nodes_done(done, max(total, done))
 
     return on_event
 
