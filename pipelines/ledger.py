@@ -35,6 +35,68 @@ create table if not exists {LEDGER_TABLE} (
 """
 
 
+# The ledger's `channel` is a platform, as the marts say it: twitter, facebook, instagram,
+# linkedin, youtube (`+`-joined for a file of several). Meta's daily series (Follows.csv,
+# Reach.csv) land in raw_meta because the file alone often does not say its platform: a bare
+# title (`Reach`) is Facebook's or Instagram's by accounts.csv, the folder or the account's other
+# exports. dbt decides it (stg_meta__daily_series.channel, what the marts use), so the ledger
+# takes the build's decision instead of deciding again: empty until a build has decided.
+UNDECIDED_CHANNEL = "meta"  # a raw schema, never a platform the ledger names
+_DECIDED_BY_BUILD = "staging.stg_meta__daily_series"
+_DECIDED_CHANNELS = f"""
+    select file_sha256 as sha256, string_agg(distinct channel, '+' order by channel) as channel
+    from {_DECIDED_BY_BUILD}
+    where channel is not null
+    group by file_sha256
+"""
+_NOTHING_DECIDED = "select null::varchar as sha256, null::varchar as channel where false"
+
+
+def decided_channels(con: duckdb.DuckDBPyConnection) -> str:
+    """A query of (sha256, channel): the platform the last build gave each Meta series file's
+    rows; no rows before a first build."""
+    (built,) = con.execute(
+        "select count(*) from information_schema.tables where table_schema || '.' || table_name = ?",
+        [_DECIDED_BY_BUILD],
+    ).fetchone()
+    return _DECIDED_CHANNELS if built else _NOTHING_DECIDED
+
+
+def adopt_decided_channels(con: duckdb.DuckDBPyConnection) -> None:
+    """Write the build's platform into the ledger rows of Meta series files, and clear the
+    `meta` that ledgers written before this change hold (a migration on every writer's open: a
+    warehouse of an older version reads right from its first load). Outside any transaction
+    that changes the same rows (DuckDB refuses a second change of a row a transaction changed)."""
+    ensure_ledger(con)
+    con.execute(
+        f"update {LEDGER_TABLE} set channel = decided.channel "
+        f"from ({decided_channels(con)}) as decided "
+        f"where {LEDGER_TABLE}.sha256 = decided.sha256 "
+        f"and {LEDGER_TABLE}.channel is distinct from decided.channel"
+    )
+    con.execute(f"update {LEDGER_TABLE} set channel = null where channel = ?", [UNDECIDED_CHANNEL])
+
+
+def ledger_listing(con: duckdb.DuckDBPyConnection, status: str | None = None) -> list[tuple]:
+    """What `socialkpi files` shows, newest first, on a read-only connection: the platform as the
+    last build decided it, also in a ledger no writer has opened since `meta` was retired."""
+    return con.execute(
+        "select ledger.relative_path, ledger.status, "
+        f"coalesce(decided.channel, nullif(ledger.channel, '{UNDECIDED_CHANNEL}')) as channel, "
+        "ledger.account, ledger.snapshot_date, ledger.row_count, ledger.reason "
+        f"from {LEDGER_TABLE} as ledger left join ({decided_channels(con)}) as decided using (sha256) "
+        "where ? is null or ledger.status = ? "
+        "order by ledger.last_seen_at desc, ledger.relative_path",
+        [status, status],
+    ).fetchall()
+
+
+def platform_channel(channel: str | None) -> str | None:
+    """What the ledger records for a parsed file's formats' channels: `meta` is for the build to
+    decide (empty until then)."""
+    return None if channel == UNDECIDED_CHANNEL else channel
+
+
 @dataclass
 class LedgerEntry:
     file_url: str
@@ -116,7 +178,8 @@ class LedgerView:
 
 
 def read_ledger(con: duckdb.DuckDBPyConnection, recheck_failed_checks: bool = False) -> LedgerView:
-    ensure_ledger(con)
+    """What earlier runs recorded, once the last build's channel decisions are written in."""
+    adopt_decided_channels(con)
     rows = con.execute(
         f"select {', '.join(_COLUMNS)} from {LEDGER_TABLE} order by last_seen_at, first_seen_at"
     ).fetchall()
@@ -135,9 +198,9 @@ def record(con: duckdb.DuckDBPyConnection, entries: list[LedgerEntry]) -> None:
     if not entries:
         return
     ensure_ledger(con)
-    incoming = pa.table(  # noqa: F841 (DuckDB reads it by name)
-        {name: [getattr(e, name) for e in entries] for name in _COLUMNS}, schema=_ARROW_SCHEMA
-    )
+    columns = {name: [getattr(e, name) for e in entries] for name in _COLUMNS}
+    columns["channel"] = [platform_channel(e.channel) for e in entries]
+    incoming = pa.table(columns, schema=_ARROW_SCHEMA)  # noqa: F841 (DuckDB reads it by name)
     updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("file_url", "sha256"))
     con.execute("begin transaction")
     try:

@@ -26,6 +26,7 @@ from pipelines.comments.load import CommentsReport
 from pipelines.comments.privacy import PseudonymKeyMissing
 from pipelines.errors import STATUSES
 from pipelines.exports import ExportsFolderMissing, printable
+from pipelines.ledger import ledger_listing
 from pipelines.load import LoadReport
 from pipelines.writer_lock import WarehouseBusy, writing
 from socialkpi import comments, steps
@@ -317,12 +318,7 @@ def files(exports: str | None, warehouse: str | None, status: str | None, unload
         out.print("the next `socialkpi refresh` rebuilds and publishes the marts without it", markup=False)
         return
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-        rows = con.execute(
-            "select relative_path, status, channel, account, snapshot_date, row_count, reason "
-            "from raw_ledger.export_files where ? is null or status = ? "
-            "order by last_seen_at desc, relative_path",
-            [status, status],
-        ).fetchall()
+        rows = ledger_listing(con, status)
     columns = ("file", "status", "channel", "account", "snapshot", "rows", "reason")
     cells = [["" if v is None else printable(str(v)) for v in row] for row in rows]
     if not out.is_terminal:  # piped or logged: one tab-separated line per file, for scripts

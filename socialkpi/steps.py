@@ -12,7 +12,7 @@ import duckdb
 from pipelines.comments.load import CommentsReport
 from pipelines.errors import LOADED, QUARANTINED
 from pipelines.exports import ExportsFolderMissing
-from pipelines.ledger import UNLOADED_BY
+from pipelines.ledger import UNLOADED_BY, adopt_decided_channels
 from pipelines.load import LoadReport, load_exports
 from pipelines.unload import Unloaded, loaded_at_path
 from socialkpi import comments, runstate
@@ -84,6 +84,8 @@ def _build(
     # A quarantine took files out: the build that passed was made from the files left.
     built_from = runstate.current_inputs(settings) if quarantined else inputs
     runstate.record(settings, runstate.BUILD, built_from, started_at)
+    with duckdb.connect(str(settings.warehouse)) as con:
+        adopt_decided_channels(con)  # the platform of each Meta series file, as the marts have it
     return quarantined
 
 

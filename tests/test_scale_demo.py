@@ -43,5 +43,6 @@ def test_three_weeks_of_the_cern_scale_load_every_file_on_every_platform(tmp_pat
             "select count(distinct account) from raw_ledger.export_files where channel = 'twitter'"
         ).fetchone()
     assert statuses == [("loaded", len(written))]
-    assert channels == {"twitter", "facebook", "instagram", "meta", "linkedin", "youtube"}
+    # A Meta daily series has no platform in the ledger until a build decides it (pipelines/ledger.py).
+    assert channels == {"twitter", "facebook", "instagram", "linkedin", "youtube", None}
     assert accounts == (2,)
