@@ -20,7 +20,7 @@ from socialkpi.isolation import build_isolating, quarantine
 from socialkpi.publish import PublishResult, publish
 from socialkpi.reconcile import reconcile
 from socialkpi.settings import Settings
-from socialkpi.transform import parsed_meanwhile, run_dbt
+from socialkpi.transform import BuildFailed, parsed_meanwhile, run_dbt
 
 Progress = Callable[[str], None]
 
@@ -111,7 +111,10 @@ def refresh(
     plan = runstate.plan_build(settings, inputs)
     say(plan.why)
     if not plan.skip:
-        held_back(report, _build(settings, inputs, plan.dbt_arguments, progress))
+        try:
+            held_back(report, _build(settings, inputs, plan.dbt_arguments, progress))
+        except BuildFailed as failed:  # the one line also says what readers still see
+            raise BuildFailed(f"{failed}; {_publish_skipped(settings)}", failed.failed) from None
     if runstate.publish_is_current(settings):
         say("the published copy holds the current marts: publish skipped")
         return report, comments_report, None
@@ -119,6 +122,12 @@ def refresh(
     result = publish(settings)
     runstate.record_publish(settings)
     return report, comments_report, result
+
+
+def _publish_skipped(settings: Settings) -> str:
+    if settings.published_marts.exists():
+        return f"publish skipped: {settings.published_marts} keeps the marts of the last build that passed"
+    return "publish skipped: nothing is published yet"
 
 
 def held_back(report: LoadReport, quarantined: list[Unloaded]) -> None:
