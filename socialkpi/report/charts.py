@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from socialkpi.report.text import fit, text_width
+
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#7f7f7f", "#000000")
 TEXT, GRID, MUTED = "#1f2933", "#e4e7eb", "#7b8794"
 Format = Callable[[float], str]
@@ -37,17 +39,27 @@ class BarRow:
     color: str = PALETTE[0]
 
 
-def _svg(chart_id: str, width: int, height: int, label: str, body: list[str]) -> str:
+def _svg(chart_id: str, width: int, height: float, label: str, body: list[str]) -> str:
     return (
-        f'<svg class="chart" data-chart="{escape(chart_id)}" viewBox="0 0 {width} {height}" '
+        f'<svg class="chart" data-chart="{escape(chart_id)}" viewBox="0 0 {width} {height:.0f}" '
         f'width="100%" role="img" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg" '
         f'font-family="system-ui, sans-serif" font-size="12" fill="{TEXT}">' + "".join(body) + "</svg>"
     )
 
 
 def _text(x: float, y: float, content: str, anchor: str = "start", **attributes: str) -> str:
-    extra = "".join(f' {key.replace("_", "-")}="{value}"' for key, value in attributes.items())
+    extra = "".join(f' {key.rstrip("_").replace("_", "-")}="{value}"' for key, value in attributes.items())
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{escape(content)}</text>'
+
+
+def _fitted_text(
+    x: float, y: float, content: str, width: float, anchor: str = "start", **attributes: str
+) -> str:
+    """A label shortened to `width` pixels; when shortened, hovering it shows the whole text."""
+    size = float(attributes.get("font_size", 12))
+    shown = fit(content, width, size)
+    drawn = _text(x, y, shown, anchor, **attributes)
+    return drawn if shown == " ".join(content.split()) else f"<g><title>{escape(content)}</title>{drawn}</g>"
 
 
 def nice_ceiling(value: float) -> float:
@@ -58,82 +70,161 @@ def nice_ceiling(value: float) -> float:
     return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
 
 
-def _y_axis(top: float, bottom: float, left: float, right: float, y_max: float, fmt: Format) -> list[str]:
+def nice_ticks(low: float, high: float, whole: bool = False, most: int = 6) -> list[float]:
+    """Axis ticks from at or below min(low, 0) to at or above high, 1, 2 or 5 times a power of ten
+    apart, at most `most` of them. `whole` keeps them integers (counts: no "0.5 followers")."""
+    low, high = min(low, 0.0), max(high, 0.0)
+    if high <= low:
+        high = low + 1.0
+    step = nice_ceiling((high - low) / (most - 1))
+    if whole:
+        step = max(step, 1.0)
+    start, stop = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+    return [round(i * step, 12) for i in range(start, stop + 1)]
+
+
+def tick_labels(ticks: Sequence[float], fmt: Format) -> list[str]:
+    """The chart's own format when it tells every tick apart, else the same with more decimals
+    (a 0..1 count axis read "0, 0, 1, 1" when rounded to whole numbers)."""
+    labels = [fmt(tick) for tick in ticks]
+    if len(set(labels)) == len(labels):
+        return labels
+    percent = all(label.endswith("%") for label in labels)
+    for decimals in range(1, 8):
+        if percent:
+            labels = [f"{tick * 100:.{decimals}f}%" for tick in ticks]
+        else:
+            labels = [f"{tick:,.{decimals}f}" for tick in ticks]
+        if len(set(labels)) == len(labels):
+            break
+    return labels
+
+
+@dataclass(frozen=True)
+class _Axis:
+    """A vertical value axis: maps values to y between `bottom` (lowest tick) and `top`."""
+
+    ticks: list[float]
+    top: float
+    bottom: float
+
+    def y(self, value: float) -> float:
+        low, high = self.ticks[0], self.ticks[-1]
+        return self.bottom - (self.bottom - self.top) * (value - low) / (high - low)
+
+
+def _y_axis(axis: _Axis, left: float, right: float, fmt: Format) -> list[str]:
     parts = []
-    for tick in range(5):
-        value = y_max * tick / 4
-        y = bottom - (bottom - top) * tick / 4
-        parts.append(f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
-        parts.append(_text(left - 6, y + 4, fmt(value), "end", fill=MUTED))
+    for tick, label in zip(axis.ticks, tick_labels(axis.ticks, fmt), strict=True):
+        y = axis.y(tick)
+        stroke = MUTED if tick == 0 and axis.ticks[0] < 0 else GRID
+        parts.append(f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{stroke}"/>')
+        parts.append(_text(left - 6, y + 4, label, "end", fill=MUTED, class_="tick"))
     return parts
 
 
+def _legend(
+    entries: Sequence[tuple[str, str]], left: float, top: float, width: float
+) -> tuple[list[str], float]:
+    """Legend entries (name, colour) left to right, wrapped onto as many rows as they need inside
+    `width`; returns the parts and the height used. Each name is whole unless it alone is wider
+    than the chart."""
+    parts, x, y = [], left, top
+    for name, color in entries:
+        shown = fit(name, width - 18, 12)
+        entry_width = 18 + text_width(shown, 12) + 18
+        if x > left and x + entry_width > left + width:
+            x, y = left, y + 20
+        title = f"<title>{escape(name)}</title>" if shown != name else ""
+        parts.append(
+            f'<g class="legend-entry" data-name="{escape(name)}">{title}'
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="12" height="12" fill="{color}"/>'
+            f"{_text(x + 18, y + 10, shown)}</g>"
+        )
+        x += entry_width
+    return parts, (y - top + 20) if entries else 0
+
+
 def line_chart(
-    chart_id: str, label: str, x_labels: Sequence[str], series: Sequence[Series], fmt: Format
+    chart_id: str,
+    label: str,
+    x_labels: Sequence[str],
+    series: Sequence[Series],
+    fmt: Format,
+    hollow: Callable[[int, int], str | None] | None = None,
 ) -> str:
-    width, height, left, plot_right, top, bottom = 760, 300, 60, 600, 14, 262
+    """One line per series over `x_labels`. `hollow(series, x)` gives a note for a point drawn
+    hollow (a period only partly covered by the data), or None for a solid one."""
+    width, left, right, top, bottom = 760, 60, 724, 14, 262
     values = [v for s in series for v in s.values if v is not None]
-    y_max = nice_ceiling(max(values, default=0))
-    step = (plot_right - left) / max(len(x_labels) - 1, 1)
-    body = _y_axis(top, bottom, left, plot_right, y_max, fmt)
+    axis = _Axis(nice_ticks(min(values, default=0), max(values, default=0), whole=True), top, bottom)
+    step = (right - left) / max(len(x_labels) - 1, 1)
+    body = _y_axis(axis, left, right, fmt)
+    every = 1 if len(x_labels) <= 12 else 2
     for i, x_label in enumerate(x_labels):
-        if len(x_labels) <= 12 or i % 2 == 0:
+        if i % every == 0:
             body.append(_text(left + i * step, bottom + 18, x_label, "middle", fill=MUTED))
     for n, line in enumerate(series):
-        points = [
-            (left + i * step, bottom - (bottom - top) * v / y_max, x_labels[i], v)
-            for i, v in enumerate(line.values)
-            if v is not None
-        ]
-        path = " ".join(f"{'M' if j == 0 else 'L'}{x:.1f},{y:.1f}" for j, (x, y, _, _) in enumerate(points))
+        points = [(i, left + i * step, axis.y(v), v) for i, v in enumerate(line.values) if v is not None]
+        path = " ".join(f"{'M' if j == 0 else 'L'}{x:.1f},{y:.1f}" for j, (_, x, y, _) in enumerate(points))
         body.append(f'<path d="{path}" fill="none" stroke="{line.color}" stroke-width="2"/>')
-        body += [
-            f'<circle class="mark" cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{line.color}">'
-            f"<title>{escape(line.name)}, {escape(month)}: {escape(fmt(v))}</title></circle>"
-            for x, y, month, v in points
-        ]
-        body.append(
-            f'<rect x="{plot_right + 16}" y="{top + n * 20}" width="12" height="12" fill="{line.color}"/>'
-        )
-        body.append(_text(plot_right + 34, top + n * 20 + 10, line.name))
-    return _svg(chart_id, width, height, label, body)
+        for i, x, y, v in points:
+            note = hollow(n, i) if hollow else None
+            fill = "#fff" if note else line.color
+            body.append(
+                f'<circle class="mark" cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{fill}" stroke="{line.color}" '
+                f'stroke-width="1.5"><title>{escape(line.name)}, {escape(x_labels[i])}: {escape(fmt(v))}'
+                f"{escape(', ' + note) if note else ''}</title></circle>"
+            )
+    legend, legend_height = _legend([(s.name, s.color) for s in series], left, bottom + 34, right - left)
+    return _svg(chart_id, width, bottom + 34 + legend_height + 6, label, body + legend)
 
 
 def grouped_bars(
     chart_id: str, label: str, groups: Sequence[str], series: Sequence[Series], fmt: Format
 ) -> str:
-    width, height, left, right, top, bottom = 760, 280, 60, 750, 30, 236
+    """One row per group (an account) with one horizontal bar per series: a row's name has the
+    whole width of the label column, however many accounts there are."""
+    width, label_width, right, bar = 760, 210, 700, 12
+    legend, legend_height = _legend([(s.name, s.color) for s in series], label_width, 4, right - label_width)
+    top = 24 + legend_height  # under the legend and the value axis' labels
+    row_height = bar * len(series) + 12
     values = [v for s in series for v in s.values if v is not None]
-    y_max = nice_ceiling(max(values, default=0))
-    slot = (right - left) / max(len(groups), 1)
-    bar = min(36.0, slot * 0.8 / max(len(series), 1))
-    body = _y_axis(top, bottom, left, right, y_max, fmt)
+    ticks = nice_ticks(min(values, default=0), max(values, default=0))
+    bottom = top + row_height * len(groups)
+
+    def x_of(value: float) -> float:
+        return label_width + (right - label_width) * (value - ticks[0]) / (ticks[-1] - ticks[0])
+
+    body = list(legend)
+    for tick, tick_label in zip(ticks, tick_labels(ticks, fmt), strict=True):
+        x = x_of(tick)
+        body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 4}" y2="{bottom}" stroke="{GRID}"/>')
+        body.append(_text(x, top - 8, tick_label, "middle", fill=MUTED, class_="x-tick"))
     for g, group in enumerate(groups):
-        start = left + g * slot + (slot - bar * len(series)) / 2
-        body.append(_text(left + (g + 0.5) * slot, bottom + 18, group, "middle", fill=MUTED))
+        y = top + g * row_height
+        body.append(_fitted_text(label_width - 10, y + row_height / 2 + 4, group, label_width - 14, "end"))
         for s, bars in enumerate(series):
             value = bars.values[g]
+            bar_y = y + 6 + s * bar
             if value is None:
+                body.append(_text(label_width + 4, bar_y + bar - 2, "no value", fill=MUTED, font_size="9"))
                 continue
-            bar_height = (bottom - top) * value / y_max
-            x, y = start + s * bar, bottom - bar_height
+            start, end = sorted((x_of(0), x_of(value)))
             body.append(
-                f'<rect class="mark" x="{x:.1f}" y="{y:.1f}" width="{bar - 2:.1f}" height="{bar_height:.1f}" '
-                f'fill="{bars.color}"><title>{escape(group)}, {escape(bars.name)}: '
+                f'<rect class="mark" x="{start:.1f}" y="{bar_y:.1f}" width="{max(end - start, 1):.1f}" '
+                f'height="{bar - 2}" fill="{bars.color}"><title>{escape(group)}, {escape(bars.name)}: '
                 f"{escape(fmt(value))}</title></rect>"
             )
-            body.append(_text(x + (bar - 2) / 2, y - 4, fmt(value), "middle", font_size="10"))
-    for s, bars in enumerate(series):
-        body.append(f'<rect x="{left + s * 170}" y="4" width="12" height="12" fill="{bars.color}"/>')
-        body.append(_text(left + s * 170 + 18, 14, bars.name))
-    return _svg(chart_id, width, height, label, body)
+            body.append(_text(end + 4, bar_y + bar - 2, fmt(value), font_size="9"))
+    return _svg(chart_id, width, bottom + 8, label, body)
 
 
 def bar_rows(
     chart_id: str, label: str, rows: Sequence[BarRow], fmt: Format, reference: float | None = None
 ) -> str:
     """Horizontal bars on a 0..1 scale (percentiles), one row per item, the label to the left."""
-    width, label_width, right, row_height, top = 760, 380, 700, 30, 22
+    width, label_width, right, row_height, top = 760, 380, 700, 34, 22
     height = top + row_height * len(rows) + 10
     scale = right - label_width
     body = [_text(label_width, 14, "0%", fill=MUTED), _text(right, 14, "100%", "end", fill=MUTED)]
@@ -146,17 +237,21 @@ def bar_rows(
         body.append(_text(x, 14, "usual", "middle", fill=MUTED))
     for i, row in enumerate(rows):
         y = top + i * row_height
-        name = _text(label_width - 8, y + 13, _shorten(row.label, 48), "end")
+        name = _fitted_text(label_width - 8, y + 14, row.label, label_width - 16, "end")
         if web_address(row.href):
             name = f'<a href="{escape(row.href)}" target="_blank" rel="noopener">{name}</a>'
         body.append(name)
-        body.append(_text(label_width - 8, y + 25, row.detail, "end", fill=MUTED, font_size="10"))
         body.append(
-            f'<rect class="mark" x="{label_width}" y="{y + 4}" width="{max(scale * row.value, 1):.1f}" '
-            f'height="{row_height - 10}" fill="{row.color}"><title>{escape(row.label)}: '
+            _fitted_text(
+                label_width - 8, y + 29, row.detail, label_width - 16, "end", fill=MUTED, font_size="10"
+            )
+        )
+        body.append(
+            f'<rect class="mark" x="{label_width}" y="{y + 6}" width="{max(scale * row.value, 1):.1f}" '
+            f'height="{row_height - 14}" fill="{row.color}"><title>{escape(row.label)}: '
             f"{escape(fmt(row.value))}</title></rect>"
         )
-        body.append(_text(label_width + scale * row.value + 6, y + 17, fmt(row.value), font_size="11"))
+        body.append(_text(label_width + scale * row.value + 6, y + 20, fmt(row.value), font_size="11"))
     return _svg(chart_id, width, height, label, body)
 
 
@@ -206,8 +301,3 @@ def _blue(shade: float) -> str:
     pale, deep = (222, 235, 247), (8, 48, 107)
     r, g, b = (round(p + (d - p) * shade) for p, d in zip(pale, deep, strict=True))
     return f"#{r:02x}{g:02x}{b:02x}"
-
-
-def _shorten(text: str, length: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1] + "…"

@@ -11,30 +11,43 @@ from datetime import date
 
 import duckdb
 
-# Complete months only: a month is reported once the account's data reaches its last day, so a
-# download in the middle of a month is never compared with a whole previous month.
-REPORT_MONTHS = """
+# The last day each account's data covers: its posts' publish days, its daily series' days and,
+# where the marts carry it, channel_monthly's last covered day. Never a download's or a file's
+# time: a file with no window of its own is dated by its mtime, the day it was copied.
+LAST_DAYS = """
 with last_days as (
-    select channel, account, max(date) as last_day from marts.community_growth group by all
+    select channel, account, max(cast(posted_at_local as date)) as last_day from marts.all_posts group by all
     union all
-    select channel, account, max(snapshot_date) as last_day from marts.all_posts group by all
-),
-
-per_account as (
-    select channel, account, max(last_day) as last_day from last_days group by all
+    select channel, account, max(date) as last_day from marts.community_growth group by all
+    {covered}
 )
 
 select
     channel,
     account,
-    cast(case
-        when cast(? as date) is not null then cast(? as date)
-        when last_day = last_day(last_day) then date_trunc('month', last_day)
-        else date_trunc('month', last_day) - interval 1 month
-    end as date) as report_month
-from per_account
+    cast(coalesce(cast(? as date), date_trunc('month', max(last_day))) as date) as report_month
+from last_days
+where last_day is not null
+group by all
 order by channel, account
 """
+
+CHANNEL_MONTHLY_LAST_DAYS = """
+    union all
+    select channel, account, max(last_day_covered) as last_day from marts.channel_monthly group by all
+"""
+
+# The columns channel_monthly gained to say how much of a month the data covers; a copy published
+# before them still opens, its months taken as whole.
+COVERAGE_COLUMNS = (
+    "days_in_month",
+    "days_covered",
+    "first_day_covered",
+    "last_day_covered",
+    "is_partial",
+    "minutes_per_new_follower",
+    "new_followers_per_covered_day",
+)
 
 MONTH_KPIS = """
 select
@@ -43,18 +56,23 @@ select
     lifetime_interactions_of_posts_published,
     lifetime_engagement_rate_of_posts_published,
     coalesce(new_followers, net_follower_change) as new_followers,
-    new_followers is null and net_follower_change is not null as followers_are_net
+    new_followers is null and net_follower_change is not null as followers_are_net,
+    {minutes} as minutes_per_new_follower,
+    {days_covered} as days_covered
 from marts.channel_monthly
 where channel = ? and account = ? and month = ?
 """
 
+# Days are counted per month so that a month the downloads only partly cover says so.
 MONTHLY_GROWTH = """
 select
     channel,
     account,
     cast(date_trunc('month', date) as date) as month,
     sum(new_followers) as new_followers,
-    sum(net_change) as net_change
+    sum(net_change) as net_change,
+    count(new_followers) as days_with_new_followers,
+    count(net_change) as days_with_net_change
 from marts.community_growth
 group by all
 order by channel, account, month
@@ -86,8 +104,25 @@ order by posts.engagement_percentile desc, posts.engagement_rate desc
 limit ?
 """
 
+# Why the top posts are empty: the posts of those months, with and without a percentile.
+POSTS_IN_REPORT_MONTHS = """
+with report_months as (
+    select * from (values {months}) as months (channel, account, report_month)
+)
+
+select count(*) as posts
+from marts.all_posts as posts
+inner join report_months
+    on
+        posts.channel = report_months.channel
+        and posts.account = report_months.account
+        and date_trunc('month', posts.posted_at_local) = cast(report_months.report_month as date)
+"""
+
 # label_performance holds one mean percentile per month and channel; weighting each by the posts
 # behind it gives the mean over the year (percentiles are comparable across channels, rates are not).
+LABELS_WINDOW = "month > cast(? as date) - interval 12 month and month <= cast(? as date)"
+
 LABELS = """
 select
     dimension,
@@ -96,10 +131,20 @@ select
     sum(mean_engagement_percentile * posts_with_percentile) / nullif(sum(posts_with_percentile), 0)
         as mean_percentile
 from marts.label_performance
-where month > cast(? as date) - interval 12 month and month <= cast(? as date)
+where {window}
 group by all
 having mean_percentile is not null
 order by dimension, mean_percentile desc
+"""
+
+# Why a label section is empty although the mart has rows: what its 12 months hold.
+LABELS_IN_WINDOW = """
+select
+    coalesce(sum(posts), 0) as posts,
+    (select min(month) from marts.label_performance) as first_month,
+    (select max(month) from marts.label_performance) as last_month
+from marts.label_performance
+where {window}
 """
 
 BEST_TIME = """
@@ -109,6 +154,15 @@ where local_hour is not null and median_engagement_rate is not null
 order by channel, account, weekday, local_hour
 """
 
+# Accounts in the mart whose posts have no hour (their exports give the day only).
+BEST_TIME_WITHOUT_HOURS = """
+select channel, account, sum(posts) as posts
+from marts.best_time_to_post
+group by all
+having count(local_hour) filter (where median_engagement_rate is not null) = 0
+order by channel, account
+"""
+
 KPI_NAMES = (
     ("Posts published", "count"),
     ("Audience (lifetime)", "count"),
@@ -116,6 +170,18 @@ KPI_NAMES = (
     ("Engagement rate", "rate"),
     ("New followers", "count"),
 )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many days of a month the data covers."""
+
+    days_covered: int
+    days_in_month: int
+
+    @property
+    def is_partial(self) -> bool:
+        return self.days_covered < self.days_in_month
 
 
 @dataclass(frozen=True)
@@ -134,6 +200,15 @@ class AccountMonth:
     previous_month: date
     kpis: list[Kpi]
     followers_are_net: bool = False
+    minutes_per_new_follower: float | None = None  # over the days with follower data (marts' own)
+    coverage: Coverage | None = None  # None: the published copy does not say (taken as whole)
+    previous_coverage: Coverage | None = None
+
+    @property
+    def per_covered_day(self) -> bool:
+        """Counts of a partly covered month are compared per covered day: 12 days of followers
+        against a whole month would always look like a fall."""
+        return any(c is not None and c.is_partial for c in (self.coverage, self.previous_coverage))
 
 
 @dataclass(frozen=True)
@@ -142,6 +217,11 @@ class Growth:
     account: str
     by_month: dict[date, int | None]
     net: bool  # True when the export only gives net change (YouTube subscribers)
+    days: dict[date, int] = field(default_factory=dict)  # days with a value, per month
+
+    def coverage(self, month: date) -> Coverage | None:
+        days = self.days.get(month)
+        return Coverage(days, days_in_month(month)) if days else None
 
 
 @dataclass(frozen=True)
@@ -182,6 +262,11 @@ class ReportData:
     labels: list[LabelScore]
     best_times: dict[tuple[str, str], list[HourCell]]
     missing: dict[str, str] = field(default_factory=dict)  # section -> why it is empty
+    # What the marts hold where a section has too little to show, in words for the reader.
+    shortfalls: dict[str, str] = field(default_factory=dict)
+    # The accounts whose posts have no hour of day (LinkedIn, YouTube, X's Content export).
+    days_only: list[tuple[str, str, int]] = field(default_factory=list)
+    best_time_min_posts: int | None = None
 
     @property
     def last_month(self) -> date | None:
@@ -190,34 +275,76 @@ class ReportData:
 
 def read_report_data(con: duckdb.DuckDBPyConnection, month: date | None = None) -> ReportData:
     """Everything the report shows. `month` forces the reported month for every account."""
-    report_months = con.execute(REPORT_MONTHS, [month, month]).fetchall()
-    months = [_account_month(con, channel, account, when) for channel, account, when in report_months]
-    data = ReportData(months=months, growth=_growth(con), top_posts=[], labels=[], best_times={})
+    coverage_known = _has_columns(con, "channel_monthly", COVERAGE_COLUMNS)
+    covered = CHANNEL_MONTHLY_LAST_DAYS if coverage_known else ""
+    report_months = con.execute(LAST_DAYS.format(covered=covered), [month]).fetchall()
+    growth = _growth(con)
+    months = [
+        _account_month(con, channel, account, when, coverage_known, growth)
+        for channel, account, when in report_months
+    ]
+    data = ReportData(months=months, growth=growth, top_posts=[], labels=[], best_times={})
     data.top_posts = _top_posts(con, report_months)
-    data.labels = _optional(con, data, "label_performance", lambda: _labels(con, data.last_month))
-    data.best_times = _optional(con, data, "best_time_to_post", lambda: _best_times(con)) or {}
+    if not data.top_posts and report_months:
+        data.shortfalls["top_posts"] = _top_posts_shortfall(con, report_months)
+    data.labels = _optional(con, data, "label_performance", lambda: _labels(con, data))
+    data.best_times = _optional(con, data, "best_time_to_post", lambda: _best_times(con, data)) or {}
     return data
 
 
-def _account_month(con: duckdb.DuckDBPyConnection, channel: str, account: str, month: date) -> AccountMonth:
+def _account_month(
+    con: duckdb.DuckDBPyConnection,
+    channel: str,
+    account: str,
+    month: date,
+    coverage_known: bool,
+    growth: list[Growth],
+) -> AccountMonth:
     previous = _month_before(month)
-    current_row = con.execute(MONTH_KPIS, [channel, account, month]).fetchone()
-    previous_row = con.execute(MONTH_KPIS, [channel, account, previous]).fetchone()
-    empty = (None,) * (len(KPI_NAMES) + 1)
+    query = MONTH_KPIS.format(
+        days_covered="days_covered" if coverage_known else "null",
+        minutes="minutes_per_new_follower" if coverage_known else "null",
+    )
+    current_row = con.execute(query, [channel, account, month]).fetchone()
+    previous_row = con.execute(query, [channel, account, previous]).fetchone()
+    empty = (None,) * (len(KPI_NAMES) + 3)
     current_row, previous_row = current_row or empty, previous_row or empty
     kpis = [Kpi(name, kind, current_row[i], previous_row[i]) for i, (name, kind) in enumerate(KPI_NAMES)]
-    return AccountMonth(channel, account, month, previous, kpis, bool(current_row[-1]))
+    series = next((g for g in growth if (g.channel, g.account) == (channel, account)), None)
+    return AccountMonth(
+        channel,
+        account,
+        month,
+        previous,
+        kpis,
+        bool(current_row[-3]),
+        current_row[-2],
+        _coverage(month, current_row[-1], coverage_known, series),
+        _coverage(previous, previous_row[-1], coverage_known, series),
+    )
+
+
+def _coverage(
+    month: date, days_covered: int | None, coverage_known: bool, series: Growth | None
+) -> Coverage | None:
+    if coverage_known:
+        return Coverage(days_covered, days_in_month(month)) if days_covered is not None else None
+    # An older publish: the account's daily series, where it has one, says which days are covered.
+    return series.coverage(month) if series else None
 
 
 def _growth(con: duckdb.DuckDBPyConnection) -> list[Growth]:
     series: dict[tuple[str, str], dict[date, tuple]] = {}
-    for channel, account, month, new_followers, net_change in con.execute(MONTHLY_GROWTH).fetchall():
-        series.setdefault((channel, account), {})[month] = (new_followers, net_change)
+    for channel, account, month, *values in con.execute(MONTHLY_GROWTH).fetchall():
+        series.setdefault((channel, account), {})[month] = tuple(values)
     growth = []
     for (channel, account), months in series.items():
-        net = all(new is None for new, _ in months.values())
-        values = {month: (net_change if net else new) for month, (new, net_change) in months.items()}
-        growth.append(Growth(channel, account, values, net))
+        net = all(new is None for new, *_ in months.values())
+        values = {month: (net_change if net else new) for month, (new, net_change, _, _) in months.items()}
+        days = {
+            month: (net_days if net else new_days) for month, (_, _, new_days, net_days) in months.items()
+        }
+        growth.append(Growth(channel, account, values, net, days))
     return growth
 
 
@@ -230,17 +357,81 @@ def _top_posts(con: duckdb.DuckDBPyConnection, report_months: list[tuple], limit
     return [TopPost(*row) for row in rows]
 
 
-def _labels(con: duckdb.DuckDBPyConnection, last_month: date | None) -> list[LabelScore]:
+def _top_posts_shortfall(con: duckdb.DuckDBPyConnection, report_months: list[tuple]) -> str:
+    values = ", ".join("(?, ?, ?)" for _ in report_months)
+    parameters = [value for row in report_months for value in row]
+    (posts,) = con.execute(POSTS_IN_REPORT_MONTHS.format(months=values), parameters).fetchone()
+    if posts == 0:
+        return (
+            "No post was published in the accounts' last months: a posts export covering them would fill it."
+        )
+    return (
+        f"{posts} posts in the accounts' last months, none with an engagement percentile: a post gets "
+        "one when its export gives its interactions and the account has earlier posts in the 90 days "
+        "before it."
+    )
+
+
+def _labels(con: duckdb.DuckDBPyConnection, data: ReportData) -> list[LabelScore]:
+    last_month = data.last_month
     if last_month is None:
         return []
-    return [LabelScore(*row) for row in con.execute(LABELS, [last_month, last_month]).fetchall()]
+    window = [last_month, last_month]
+    labels = [LabelScore(*row) for row in con.execute(LABELS.format(window=LABELS_WINDOW), window).fetchall()]
+    if not labels:
+        data.shortfalls["label_performance"] = _labels_shortfall(con, last_month)
+    return labels
 
 
-def _best_times(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[HourCell]]:
+def _labels_shortfall(con: duckdb.DuckDBPyConnection, last_month: date) -> str:
+    window = [last_month, last_month]
+    posts, first, last = con.execute(LABELS_IN_WINDOW.format(window=LABELS_WINDOW), window).fetchone()
+    span = f"the 12 months to {last_month:%B %Y}"
+    if first is None:
+        return "No post has a label yet: labels come from the posts' text, so a posts export is needed."
+    if posts == 0:
+        return (
+            f"No labelled post was published in {span} (labelled posts run from {first:%B %Y} to "
+            f"{last:%B %Y}): a posts export covering these months would fill it."
+        )
+    return (
+        f"{posts} labelled posts in {span}, none with an engagement percentile: a post gets one when "
+        "its export gives its interactions and the account has earlier posts in the 90 days before "
+        "it. YouTube Studio's content table gives no interactions; a posts export with them would "
+        "fill this section."
+    )
+
+
+def _best_times(con: duckdb.DuckDBPyConnection, data: ReportData) -> dict[tuple[str, str], list[HourCell]]:
     cells: dict[tuple[str, str], list[HourCell]] = {}
     for channel, account, *cell in con.execute(BEST_TIME).fetchall():
         cells.setdefault((channel, account), []).append(HourCell(*cell))
+    data.days_only = [tuple(row) for row in con.execute(BEST_TIME_WITHOUT_HOURS).fetchall()]
+    data.best_time_min_posts = best_time_min_posts()
     return cells
+
+
+def best_time_min_posts() -> int | None:
+    """The dbt project's `best_time_min_posts`: under it a weekday and hour is drawn faint. None
+    where the dbt project is not beside the package (the report then gives no number)."""
+    try:
+        import yaml
+
+        from socialkpi.settings import DBT_PROJECT_DIR
+
+        project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+        return int(project["vars"]["best_time_min_posts"])
+    except (OSError, KeyError, TypeError, ValueError, ImportError):
+        return None
+
+
+def _has_columns(con: duckdb.DuckDBPyConnection, mart: str, columns: tuple[str, ...]) -> bool:
+    found = con.execute(
+        "select count(*) from duckdb_columns() where schema_name = 'marts' and table_name = ? "
+        "and list_contains(?, column_name)",
+        [mart, list(columns)],
+    ).fetchone()[0]
+    return found == len(columns)
 
 
 def _optional(con: duckdb.DuckDBPyConnection, data: ReportData, mart: str, read):
@@ -252,6 +443,14 @@ def _optional(con: duckdb.DuckDBPyConnection, data: ReportData, mart: str, read)
         data.missing[mart] = f"marts.{mart} is not in the published copy yet (run `socialkpi refresh`)"
         return []
     return read()
+
+
+def days_in_month(month: date) -> int:
+    return (_month_after(month) - month).days
+
+
+def _month_after(month: date) -> date:
+    return date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1)
 
 
 def _month_before(month: date) -> date:

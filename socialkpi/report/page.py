@@ -7,7 +7,7 @@ from datetime import date, datetime
 from html import escape
 
 from socialkpi.report.charts import PALETTE, BarRow, Series, bar_rows, grouped_bars, heatmap, line_chart
-from socialkpi.report.data import AccountMonth, Kpi, ReportData
+from socialkpi.report.data import AccountMonth, Coverage, Growth, HourCell, Kpi, ReportData, days_in_month
 
 CHANNELS = {
     "twitter": "X",
@@ -29,6 +29,7 @@ section{background:#fff;border-radius:10px;padding:18px 20px;margin:18px 0;box-s
 .kpi b{font-variant-numeric:tabular-nums} .up{color:#0b7a4b} .down{color:#b42318} .flat{color:#7b8794}
 .headline{font-size:15px;margin:4px 0} .empty{color:#7b8794;font-style:italic}
 .heatmaps{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:8px 20px}
+.note{color:#52606d;font-size:12px;margin:4px 0}
 footer{color:#7b8794;font-size:12px;text-align:center;margin:24px 0}
 """
 
@@ -42,8 +43,9 @@ def render_page(data: ReportData, source: str, generated_at: datetime) -> str:
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>'
         f"<body><main><h1>{escape(title)}</h1>"
-        f'<p class="lede">Each account\'s last complete month against the month before, from the published '
-        f"marts. Generated {generated_at:%d %b %Y %H:%M}.</p>{''.join(sections)}"
+        f'<p class="lede">Each account\'s last month with data against the month before, from the published '
+        f"marts; a month the downloads cover only in part says how many of its days they cover. "
+        f"Generated {generated_at:%d %b %Y %H:%M}.</p>{''.join(sections)}"
         f"<footer>socialkpi report, from {escape(source)}</footer></main></body></html>"
     )
 
@@ -54,16 +56,16 @@ def _months(data: ReportData) -> str:
     rates = [next(k for k in m.kpis if k.kind == "rate") for m in data.months]
     chart = grouped_bars(
         "engagement-rate",
-        "Engagement rate, previous and last complete month",
+        "Engagement rate, the month before and the last month with data",
         groups,
         [
             Series("Month before", [k.previous for k in rates], "#9aa5b1"),
-            Series("Last complete month", [k.current for k in rates], PALETTE[0]),
+            Series("Last month with data", [k.current for k in rates], PALETTE[0]),
         ],
         fmt_rate,
     )
     return _section(
-        "This month against the previous one",
+        "The last month against the one before",
         "Posts published in the month with their lifetime audience and interactions; followers gained in it.",
         f'<div class="cards">{cards}</div><h3>Engagement rate</h3>{chart}',
         bool(data.months),
@@ -71,31 +73,56 @@ def _months(data: ReportData) -> str:
 
 
 def _card(month: AccountMonth) -> str:
-    rows = "".join(_kpi_row(kpi, month.followers_are_net) for kpi in month.kpis)
+    rows = "".join(_kpi_row(kpi, month) for kpi in month.kpis)
+    when = (
+        f"{month_label(month.month)}{_days(month.coverage)} vs "
+        f"{month_label(month.previous_month)}{_days(month.previous_coverage)}"
+    )
+    note = (
+        '<div class="note">Changes in counts are per covered day; rates are compared as they are.</div>'
+        if month.per_covered_day
+        else ""
+    )
     return (
         f'<div class="card"><h3>{escape(account_label(month.channel, month.account))}</h3>'
-        f'<div class="when">{month_label(month.month)} vs {month_label(month.previous_month)}</div>'
-        f"{rows}</div>"
+        f'<div class="when">{escape(when)}</div>{note}{rows}</div>'
     )
 
 
-def _kpi_row(kpi: Kpi, followers_are_net: bool) -> str:
-    name = "Net new followers" if kpi.name == "New followers" and followers_are_net else kpi.name
+def _days(coverage: Coverage | None) -> str:
+    """ " (12 of 30 days)" for a month the data covers in part, nothing for a whole one."""
+    if coverage is None or not coverage.is_partial:
+        return ""
+    return f" ({coverage.days_covered} of {coverage.days_in_month} days)"
+
+
+def _kpi_row(kpi: Kpi, month: AccountMonth) -> str:
+    name = "Net new followers" if kpi.name == "New followers" and month.followers_are_net else kpi.name
     value = fmt_rate(kpi.current) if kpi.kind == "rate" else fmt_count(kpi.current)
-    return f'<div class="kpi"><span>{escape(name)}</span><b>{escape(value)} {_delta(kpi)}</b></div>'
+    return f'<div class="kpi"><span>{escape(name)}</span><b>{escape(value)} {_delta(kpi, month)}</b></div>'
 
 
-def _delta(kpi: Kpi) -> str:
+def _per_day(value: float, coverage: Coverage | None, month: date) -> float:
+    return value / (coverage.days_covered if coverage else days_in_month(month))
+
+
+def _delta(kpi: Kpi, month: AccountMonth) -> str:
     if kpi.current is None or kpi.previous is None or (kpi.kind == "count" and kpi.previous == 0):
         return '<span class="flat">–</span>'
+    against = f"against {fmt_number(kpi)} in {month_label(month.previous_month)}"
     if kpi.kind == "rate":
         change = kpi.current - kpi.previous
         text = f"{abs(change) * 100:.2f} pt"
     else:
-        change = (kpi.current - kpi.previous) / abs(kpi.previous)
+        current, previous = kpi.current, kpi.previous
+        if month.per_covered_day:
+            current = _per_day(current, month.coverage, month.month)
+            previous = _per_day(previous, month.previous_coverage, month.previous_month)
+            against += f"; per covered day {fmt_decimal(current)} against {fmt_decimal(previous)}"
+        change = (current - previous) / abs(previous)
         text = f"{abs(change) * 100:.0f}%"
     css, arrow = ("up", "▲") if change > 0 else ("down", "▼") if change < 0 else ("flat", "±")
-    return f'<span class="{css}" title="against {escape(fmt_number(kpi))}">{arrow}{escape(text)}</span>'
+    return f'<span class="{css}" title="{escape(against)}">{arrow}{escape(text)}</span>'
 
 
 def _growth(data: ReportData) -> str:
@@ -103,19 +130,40 @@ def _growth(data: ReportData) -> str:
     if last is None or not data.growth:
         return _section("Community growth", "", "", False)
     months = [_add_months(last, -i) for i in range(11, -1, -1)]
+    shown = [g for g in data.growth if any(g.by_month.get(m) is not None for m in months)]
+    colors = _account_colors(data)
     series = [
         Series(
             account_label(g.channel, g.account) + (" (net)" if g.net else ""),
             [g.by_month.get(m) for m in months],
-            PALETTE[i % len(PALETTE)],
+            colors[(g.channel, g.account)],
         )
-        for i, g in enumerate(data.growth)
+        for g in shown
     ]
+
+    def partial(n: int, i: int) -> str | None:
+        coverage = shown[n].coverage(months[i])
+        return (
+            f"{coverage.days_covered} of {coverage.days_in_month} days covered"
+            if coverage and coverage.is_partial
+            else None
+        )
+
     headlines = "".join(
-        _follower_headline(g.channel, g.account, g.by_month, m.month)
+        _follower_headline(g, m)
         for g in data.growth
         for m in data.months
         if (m.channel, m.account) == (g.channel, g.account)
+    )
+    outside = [
+        f"{account_label(g.channel, g.account)} (to {month_label(max(g.by_month))})"
+        for g in data.growth
+        if g not in shown
+    ]
+    note = (
+        f'<p class="note">Before these 12 months, not drawn: {escape(", ".join(outside))}.</p>'
+        if outside
+        else ""
     )
     chart = line_chart(
         "community-growth",
@@ -123,24 +171,36 @@ def _growth(data: ReportData) -> str:
         [month_label(m, short=True) for m in months],
         series,
         fmt_count,
+        hollow=partial,
     )
     return _section(
         "Community growth",
-        "New followers per month (YouTube gives only the net change).",
-        headlines + chart,
+        f"New followers per month in the 12 months to {month_label(last)} (YouTube gives only the net "
+        "change); a hollow dot is a month the downloads cover only in part.",
+        headlines + (chart if series else "") + note,
         True,
     )
 
 
-def _follower_headline(channel: str, account: str, by_month: dict[date, int | None], month: date) -> str:
-    gained = by_month.get(month)
-    if not gained or gained <= 0:
+def _follower_headline(growth: Growth, month: AccountMonth) -> str:
+    """ "A new follower every 1.1 hours": over the days the follower series covers, not the month's
+    length (a download starting on the 20th would otherwise triple the interval)."""
+    gained = growth.by_month.get(month.month)
+    coverage = growth.coverage(month.month)
+    if growth.net or not gained or gained <= 0 or coverage is None:
         return ""
-    minutes = (_add_months(month, 1) - month).days * 24 * 60 / gained
+    minutes = month.minutes_per_new_follower or coverage.days_covered * 24 * 60 / gained
+    span = (
+        f"in {coverage.days_covered} of {coverage.days_in_month} days of {month_label(month.month)}"
+        if coverage.is_partial
+        else f"in {month_label(month.month)}"
+    )
+    count = (
+        f"{fmt_count(gained)} in those days" if coverage.is_partial else f"{fmt_count(gained)} in the month"
+    )
     return (
-        f'<p class="headline"><b>{escape(account_label(channel, account))}</b>: a new follower every '
-        f"<b>{escape(fmt_minutes(minutes))}</b> in {month_label(month)} "
-        f"({fmt_count(gained)} in the month).</p>"
+        f'<p class="headline"><b>{escape(account_label(growth.channel, growth.account))}</b>: a new follower '
+        f"every <b>{escape(fmt_minutes(minutes))}</b> {escape(span)} ({escape(count)}).</p>"
     )
 
 
@@ -160,9 +220,11 @@ def _top_posts(data: ReportData) -> str:
     chart = bar_rows("top-posts", "Top posts by engagement percentile", rows, fmt_percent, reference=0.5)
     return _section(
         "Top posts",
-        "Share of the account's posts of the previous 90 days that this post beat on engagement rate.",
+        "Posts of each account's last month with data: the share of the account's posts of the previous "
+        "90 days that each beat on engagement rate.",
         chart,
         bool(rows),
+        data.shortfalls.get("top_posts"),
     )
 
 
@@ -185,10 +247,11 @@ def _labels(data: ReportData) -> str:
         )
     return _section(
         "What kinds of posts work",
-        "Mean engagement percentile of each label's posts over the last 12 months: right of the dashed line "
-        "is better than the account's usual.",
+        "Mean engagement percentile of each label's posts over the 12 months to "
+        f"{month_label(data.last_month)}: right of the dashed line is better than the account's usual.",
         "".join(charts),
         bool(charts),
+        data.shortfalls.get("label_performance"),
     )
 
 
@@ -200,18 +263,43 @@ def _best_times(data: ReportData) -> str:
         grid = {(c.weekday, c.hour): (c.median_engagement_rate, c.posts, c.enough_posts) for c in cells}
         name = account_label(channel, account)
         chart = heatmap(f"best-time-{channel}-{account}", f"Best time to post, {name}", grid, fmt_rate)
-        maps.append(f"<div><h3>{escape(name)}</h3>{chart}</div>")
+        maps.append(f"<div><h3>{escape(name)}</h3>{chart}{_too_few(cells, data.best_time_min_posts)}</div>")
+    days_only = ", ".join(f"{account_label(c, a)} ({posts} posts)" for c, a, posts in data.days_only)
+    note = (
+        f'<p class="note">No hour of day for {escape(days_only)}: their exports give the day of posting '
+        "only, so they have no heatmap.</p>"
+        if days_only
+        else ""
+    )
     return _section(
         "When to post",
         "Median engagement rate of posts by weekday and local hour: darker is better, faint is too few "
-        "posts to trust, blank is none. LinkedIn and YouTube exports give only the day, not the hour.",
-        f'<div class="heatmaps">{"".join(maps)}</div>',
-        bool(maps),
+        "posts to trust, blank is none.",
+        f'<div class="heatmaps">{"".join(maps)}</div>{note}',
+        bool(maps or days_only),
     )
 
 
-def _section(title: str, lede: str, body: str, has_data: bool) -> str:
-    content = body if has_data else f'<p class="empty">No data for this section yet. {escape(lede)}</p>'
+def _too_few(cells: list[HourCell], minimum: int | None) -> str:
+    """Under a heatmap whose every weekday and hour is under the minimum: how far it is from one."""
+    if any(c.enough_posts for c in cells):
+        return ""
+    most = max(c.posts for c in cells)
+    needed = f"at least {minimum} posts" if minimum else "more posts"
+    more = f" ({minimum - most} more in one of them would do)" if minimum else ""
+    return (
+        f'<p class="note">Every shade here is faint: the best time to post needs {needed} in a weekday '
+        f"and hour; this account has at most {most}{more}.</p>"
+    )
+
+
+def _section(title: str, lede: str, body: str, has_data: bool, shortfall: str | None = None) -> str:
+    """A section; an empty one says why: what its mart lacks (`shortfall`), or that it is empty."""
+    if has_data:
+        content = body
+    else:
+        reason = shortfall or "No data for this section yet."
+        content = f'<p class="empty">{escape(reason)} {escape(lede)}</p>'
     lede_html = f'<p class="lede">{escape(lede)}</p>' if has_data and lede else ""
     return f"<section><h2>{escape(title)}</h2>{lede_html}{content}</section>"
 
@@ -241,6 +329,10 @@ def fmt_count(value: float | None) -> str:
 
 def fmt_rate(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.2f}%"
+
+
+def fmt_decimal(value: float) -> str:
+    return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
 
 
 def fmt_percent(value: float) -> str:
