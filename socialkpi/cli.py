@@ -323,7 +323,7 @@ def files(exports: str | None, warehouse: str | None, status: str | None, unload
     cells = [["" if v is None else printable(str(v)) for v in row] for row in rows]
     if not out.is_terminal:  # piped or logged: one tab-separated line per file, for scripts
         for line in [columns, *cells]:
-            out.print("\t".join(line), markup=False)
+            click.echo("\t".join(line))  # rich would expand the tabs into spaces
         return
     table = Table(*columns)
     for line in cells:
