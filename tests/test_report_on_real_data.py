@@ -305,3 +305,25 @@ def test_a_new_follower_every_n_minutes_counts_only_the_days_the_follower_series
     (headline,) = [h for h in samples_page.facts["headlines"] if h.startswith("Facebook pc_merchandise")]
     assert days == 17
     assert f"{round(days * 24 * 60 / gained)} minutes in {days} of 31 days of October 2025" in headline
+
+
+def test_a_month_of_math_bold_post_titles_is_drawn_whole_or_shortened_inside_the_chart(
+    samples_refresh, tmp_path
+):
+    """pc_merchandise's September 2025 posts are titled in "math bold" letters (outside the Basic
+    Multilingual Plane, about one em wide each): shortened by character count, they ran off the
+    chart's left edge. Reported for that month, every label fits and nothing overlaps."""
+    with published(samples_refresh.settings) as con:
+        (bold,) = con.execute(
+            "select count(*) from marts.all_posts where account = 'pc_merchandise' "
+            "and date_trunc('month', posted_at_local) = date '2025-09-01' and regexp_matches(text, '[𝐀-𝟿]')"
+        ).fetchone()
+    assert bold > 0, "the sample's math bold titles are not in all_posts"
+    html = tmp_path / "september.html"
+    run_cli(
+        "report", "--output", str(html), "--month", "2025-09", settings=samples_refresh.settings, check=True
+    )
+    rendered = render(html, tmp_path / "september.png", tmp_path / "september-copy.png")
+    titles = [t["text"] for c in rendered.facts["charts"] if c["id"] == "top-posts" for t in c["texts"]]
+    assert any(re.search("[𝐀-𝟿]", title) for title in titles), titles
+    assert geometry_problems(rendered.facts) == []
