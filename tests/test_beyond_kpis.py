@@ -1,5 +1,5 @@
-"""The "beyond KPIs" marts on the demo warehouse: labels analysts own, and the questions the
-README promises to answer."""
+"""The "beyond KPIs" marts on the demo warehouse: labels analysts own, and their documentation.
+(The README's questions are tested in test_small_data_answers.py, on the demo and the samples.)"""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from socialkpi.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV, Settings
 from socialkpi.text_folding import SEED, seed_text
@@ -66,29 +65,6 @@ def test_editing_a_label_rule_and_rebuilding_relabels_past_posts(demo_refresh: S
     assert (
         _query(warehouse, "select count(*) from marts.label_performance where label = 'portrait'")[0][0] > 0
     )
-
-
-def _readme_questions() -> list[str]:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Questions you can answer", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```sql\n(.*?)```", section, flags=re.DOTALL)
-
-
-def test_the_readme_has_the_five_questions():
-    assert len(_readme_questions()) == 5
-
-
-@pytest.mark.parametrize("number", range(5))
-def test_each_readme_question_answers_on_the_published_demo_marts(demo_refresh: Settings, number: int):
-    from socialkpi.publish import open_published
-
-    with open_published(demo_refresh) as con:
-        relation = con.sql(_readme_questions()[number])
-        rows = relation.fetchall()
-    assert rows, "a README question gave no answer on the demo data"
-    # A sensible answer has numbers in it, not only NULLs.
-    numeric = [i for i, kind in enumerate(relation.types) if str(kind) in ("DOUBLE", "BIGINT", "HUGEINT")]
-    assert any(row[i] is not None for row in rows for i in numeric)
 
 
 def test_every_mart_and_every_mart_column_is_described_for_analysts(dbt_manifest: Path):
