@@ -33,6 +33,9 @@ PAGE_FACTS = """
     cards: [...document.querySelectorAll('.card')].map((card) => ({
       account: card.querySelector('h3').textContent,
       when: card.querySelector('.when').textContent,
+      note: card.querySelector('.note')?.textContent || '',
+      kpis: Object.fromEntries([...card.querySelectorAll('.kpi')]
+        .map((row) => [row.querySelector('span').textContent, row.querySelector('b').textContent])),
     })),
     headlines: [...document.querySelectorAll('.headline')].map((p) => p.textContent),
     overflowing: [...document.querySelectorAll('main *')]
@@ -307,23 +310,66 @@ def test_a_new_follower_every_n_minutes_counts_only_the_days_the_follower_series
     assert f"{round(days * 24 * 60 / gained)} minutes in {days} of 31 days of October 2025" in headline
 
 
+@pytest.fixture(scope="module")
+def september_page(samples_refresh, tmp_path_factory) -> Rendered:
+    """The samples reported for September 2025: the month of pc_merchandise's posts export, whose
+    Follows.csv starts on the 20th."""
+    folder = tmp_path_factory.mktemp("report_on_samples_september")
+    html = folder / "september.html"
+    run_cli(
+        "report", "--output", str(html), "--month", "2025-09", settings=samples_refresh.settings, check=True
+    )
+    return render(html, folder / "september.png", folder / "september-copy.png")
+
+
 def test_a_month_of_math_bold_post_titles_is_drawn_whole_or_shortened_inside_the_chart(
-    samples_refresh, tmp_path
+    september_page, samples_refresh
 ):
     """pc_merchandise's September 2025 posts are titled in "math bold" letters (outside the Basic
     Multilingual Plane, about one em wide each): shortened by character count, they ran off the
-    chart's left edge. Reported for that month, every label fits and nothing overlaps."""
+    chart's left edge. Measured and shortened with an ellipsis, every label fits, none overlaps."""
     with published(samples_refresh.settings) as con:
         (bold,) = con.execute(
             "select count(*) from marts.all_posts where account = 'pc_merchandise' "
             "and date_trunc('month', posted_at_local) = date '2025-09-01' and regexp_matches(text, '[𝐀-𝟿]')"
         ).fetchone()
     assert bold > 0, "the sample's math bold titles are not in all_posts"
-    html = tmp_path / "september.html"
-    run_cli(
-        "report", "--output", str(html), "--month", "2025-09", settings=samples_refresh.settings, check=True
-    )
-    rendered = render(html, tmp_path / "september.png", tmp_path / "september-copy.png")
-    titles = [t["text"] for c in rendered.facts["charts"] if c["id"] == "top-posts" for t in c["texts"]]
+    titles = [t["text"] for c in september_page.facts["charts"] if c["id"] == "top-posts" for t in c["texts"]]
     assert any(re.search("[𝐀-𝟿]", title) for title in titles), titles
-    assert geometry_problems(rendered.facts) == []
+    assert geometry_problems(september_page.facts) == []
+
+
+def test_a_follower_series_starting_mid_month_gives_the_rate_over_its_own_days(
+    september_page, samples_refresh
+):
+    """The Page gained 247 followers in September 2025 by its Follows.csv, which starts on the
+    20th: one every 64 minutes over its 11 days, not every 2.9 hours over 30."""
+    with published(samples_refresh.settings) as con:
+        first, days, gained = con.execute(
+            "select min(date), count(new_followers), sum(new_followers) from marts.community_growth "
+            "where channel = 'facebook' and account = 'pc_merchandise' and date < date '2025-10-01'"
+        ).fetchone()
+    assert (first, days) == (date(2025, 9, 20), 11)
+    (headline,) = [h for h in september_page.facts["headlines"] if h.startswith("Facebook pc_merchandise")]
+    minutes = days * 24 * 60 / gained
+    assert (
+        f"every {round(minutes)} minutes in 11 of 30 days of September 2025 ({gained} in those days)"
+        in headline
+    )
+
+
+def test_followers_of_a_partly_covered_month_are_compared_per_covered_day(samples_page, samples_refresh):
+    """October 2025 (17 days of Follows.csv) against September (its last 11 days): 384 against 247
+    is +55% in totals, but about +1% per day, which is what happened."""
+    with published(samples_refresh.settings) as con:
+        rows = con.execute(
+            "select date_trunc('month', date), count(new_followers), sum(new_followers) "
+            "from marts.community_growth where channel = 'facebook' and account = 'pc_merchandise' "
+            "group by all order by 1"
+        ).fetchall()
+    (september_days, september), (october_days, october) = [(days, gained) for _, days, gained in rows]
+    change = (october / october_days) / (september / september_days) - 1
+    (card,) = [c for c in samples_page.facts["cards"] if c["account"] == "Facebook pc_merchandise"]
+    arrow = "▲" if change > 0 else "▼"
+    assert card["kpis"]["New followers"] == f"{october} {arrow}{abs(change) * 100:.0f}%"
+    assert "per covered day" in card["note"]

@@ -163,12 +163,14 @@ having count(local_hour) filter (where median_engagement_rate is not null) = 0
 order by channel, account
 """
 
+# Name, kind, and which days a count spans: the month's covered days, or the days of the
+# follower series (a Page's Follows.csv can start on the 20th of a month a posts export covers).
 KPI_NAMES = (
-    ("Posts published", "count"),
-    ("Audience (lifetime)", "count"),
-    ("Interactions (lifetime)", "count"),
-    ("Engagement rate", "rate"),
-    ("New followers", "count"),
+    ("Posts published", "count", "month"),
+    ("Audience (lifetime)", "count", "month"),
+    ("Interactions (lifetime)", "count", "month"),
+    ("Engagement rate", "rate", "month"),
+    ("New followers", "count", "followers"),
 )
 
 
@@ -190,6 +192,16 @@ class Kpi:
     kind: str  # "count" or "rate"
     current: float | None
     previous: float | None
+    # The days each month's count spans; None where the published copy does not say (whole).
+    current_days: Coverage | None = None
+    previous_days: Coverage | None = None
+
+    @property
+    def per_covered_day(self) -> bool:
+        """A count over part of a month is compared per covered day: 12 days of followers against
+        a whole month would always look like a fall. Rates compare as they are."""
+        spans = (self.current_days, self.previous_days)
+        return self.kind == "count" and any(c is not None and c.is_partial for c in spans)
 
 
 @dataclass(frozen=True)
@@ -206,9 +218,7 @@ class AccountMonth:
 
     @property
     def per_covered_day(self) -> bool:
-        """Counts of a partly covered month are compared per covered day: 12 days of followers
-        against a whole month would always look like a fall."""
-        return any(c is not None and c.is_partial for c in (self.coverage, self.previous_coverage))
+        return any(kpi.per_covered_day for kpi in self.kpis)
 
 
 @dataclass(frozen=True)
@@ -309,8 +319,17 @@ def _account_month(
     previous_row = con.execute(query, [channel, account, previous]).fetchone()
     empty = (None,) * (len(KPI_NAMES) + 3)
     current_row, previous_row = current_row or empty, previous_row or empty
-    kpis = [Kpi(name, kind, current_row[i], previous_row[i]) for i, (name, kind) in enumerate(KPI_NAMES)]
     series = next((g for g in growth if (g.channel, g.account) == (channel, account)), None)
+    coverage = _coverage(month, current_row[-1], coverage_known, series)
+    previous_coverage = _coverage(previous, previous_row[-1], coverage_known, series)
+    spans = {
+        "month": (coverage, previous_coverage),
+        "followers": (series.coverage(month), series.coverage(previous)) if series else (None, None),
+    }
+    kpis = [
+        Kpi(name, kind, current_row[i], previous_row[i], *spans[span])
+        for i, (name, kind, span) in enumerate(KPI_NAMES)
+    ]
     return AccountMonth(
         channel,
         account,
@@ -319,8 +338,8 @@ def _account_month(
         kpis,
         bool(current_row[-3]),
         current_row[-2],
-        _coverage(month, current_row[-1], coverage_known, series),
-        _coverage(previous, previous_row[-1], coverage_known, series),
+        coverage,
+        previous_coverage,
     )
 
 

@@ -115,9 +115,9 @@ def _delta(kpi: Kpi, month: AccountMonth) -> str:
         text = f"{abs(change) * 100:.2f} pt"
     else:
         current, previous = kpi.current, kpi.previous
-        if month.per_covered_day:
-            current = _per_day(current, month.coverage, month.month)
-            previous = _per_day(previous, month.previous_coverage, month.previous_month)
+        if kpi.per_covered_day:
+            current = _per_day(current, kpi.current_days, month.month)
+            previous = _per_day(previous, kpi.previous_days, month.previous_month)
             against += f"; per covered day {fmt_decimal(current)} against {fmt_decimal(previous)}"
         change = (current - previous) / abs(previous)
         text = f"{abs(change) * 100:.0f}%"
@@ -210,8 +210,11 @@ def _top_posts(data: ReportData) -> str:
         BarRow(
             label=post.text or "(no text)",
             value=post.percentile,
-            detail=f"{account_label(post.channel, post.account)} · {post.posted_at_local:%d %b %Y} · "
-            f"{post.format or 'post'} · engagement {fmt_rate(post.engagement_rate)}",
+            # The engagement first: where a long account name needs the line shortened, the
+            # format goes, not the number.
+            detail=f"{fmt_rate(post.engagement_rate)} engagement · "
+            f"{account_label(post.channel, post.account)} · {post.posted_at_local:%d %b %Y} · "
+            f"{post.format or 'post'}",
             href=post.url,
             color=colors.get((post.channel, post.account), PALETTE[0]),
         )

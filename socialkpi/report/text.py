@@ -11,8 +11,8 @@ import unicodedata
 
 ELLIPSIS = "…"
 # Widths in em of DejaVu Sans, grouped: close enough to size a label, never narrower than the font.
-_NARROW = set("iljtfI.,:;'!|()[]{} \u00a0")
-_WIDE_LATIN = set("mwMW@%")
+_NARROW = set("iljtfI.,:;'!|()[]{} \u00a0·")
+_WIDE_LATIN = set("mwMW@%—…")
 _DIGITS = set("0123456789")
 # A cut must not end on a joiner or a variation selector: it belongs to a character that is gone.
 _JOINERS = {"\u200d", "\ufe0e", "\ufe0f"}
