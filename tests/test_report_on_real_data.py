@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -373,3 +373,29 @@ def test_followers_of_a_partly_covered_month_are_compared_per_covered_day(sample
     arrow = "▲" if change > 0 else "▼"
     assert card["kpis"]["New followers"] == f"{october} {arrow}{abs(change) * 100:.0f}%"
     assert "per covered day" in card["note"]
+
+
+def test_a_copy_published_before_channel_monthly_said_its_coverage_still_makes_a_report(
+    demo_refresh, tmp_path
+):
+    """An analyst may point the report at a copy published by an older version, whose
+    channel_monthly has no days_covered: months are then taken from the follower series, and the
+    report is written, not a traceback."""
+    from socialkpi.report.data import COVERAGE_COLUMNS, read_report_data
+    from socialkpi.report.page import render_page
+
+    older = tmp_path / "older.duckdb"
+    shutil.copy(demo_refresh.warehouse.parent / "published" / "kpi.duckdb", older)
+    older.chmod(0o644)
+    with duckdb.connect(str(older)) as con:
+        present = [
+            c for c in (*COVERAGE_COLUMNS, "follower_days_covered") if c in _columns(con, "channel_monthly")
+        ]
+        for column in present:
+            con.execute(f"alter table marts.channel_monthly drop column {column}")
+        assert not set(COVERAGE_COLUMNS) & _columns(con, "channel_monthly")
+        last = data_last_month(con)
+        data = read_report_data(con)
+    html = render_page(data, str(older), datetime(2026, 1, 1))
+    assert f"Social media report, to {month_name(last)}" in html
+    assert data.months and all(m.kpis for m in data.months)
