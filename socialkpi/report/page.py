@@ -308,7 +308,12 @@ def _section(title: str, lede: str, body: str, has_data: bool, shortfall: str | 
 
 
 def _account_colors(data: ReportData) -> dict[tuple[str, str], str]:
-    return {(g.channel, g.account): PALETTE[i % len(PALETTE)] for i, g in enumerate(data.growth)}
+    """One colour per account for the whole page (growth lines, top posts), also for accounts
+    with no follower series."""
+    accounts = sorted(
+        {(m.channel, m.account) for m in data.months} | {(g.channel, g.account) for g in data.growth}
+    )
+    return {account: PALETTE[i % len(PALETTE)] for i, account in enumerate(accounts)}
 
 
 def account_label(channel: str, account: str) -> str:
