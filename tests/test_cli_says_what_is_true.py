@@ -114,6 +114,13 @@ def test_counts_are_said_at_most_every_two_seconds_and_always_at_the_end():
     assert said[0] == "read 1/5390 files" and said[-1] == "read 5390/5390 files"
 
 
+def test_a_refresh_without_comment_credentials_says_so_in_one_line_for_every_platform(refreshed):
+    _root, _unused, result = refreshed
+    skipped = [line for line in result.stdout.splitlines() if "skipped" in line and "comments" in line]
+    assert len(skipped) == 1, result.stdout
+    assert skipped[0].startswith("comments: youtube, facebook, instagram skipped, no credentials")
+
+
 # -------------------------------------------------------------------------------- publish
 
 
