@@ -54,12 +54,14 @@ _NOTHING_DECIDED = "select null::varchar as sha256, null::varchar as channel whe
 
 def decided_channels(con: duckdb.DuckDBPyConnection) -> str:
     """A query of (sha256, channel): the platform the last build gave each Meta series file's
-    rows; no rows before a first build."""
-    (built,) = con.execute(
-        "select count(*) from information_schema.tables where table_schema || '.' || table_name = ?",
+    rows; no rows before a first build, nor from a staging table an older version built without
+    the file's hash (the next build adds it), so that the load before that build still runs."""
+    (columns,) = con.execute(
+        "select count(*) from information_schema.columns "
+        "where table_schema || '.' || table_name = ? and column_name in ('file_sha256', 'channel')",
         [_DECIDED_BY_BUILD],
     ).fetchone()
-    return _DECIDED_CHANNELS if built else _NOTHING_DECIDED
+    return _DECIDED_CHANNELS if columns == 2 else _NOTHING_DECIDED
 
 
 def adopt_decided_channels(con: duckdb.DuckDBPyConnection) -> None:

@@ -219,3 +219,22 @@ def test_a_ledger_an_older_version_wrote_with_meta_reads_right_at_once_and_is_mi
     assert "meta" not in channels.values()
     for path, channel in SERIES_CHANNELS.items():
         assert channels[path] == channel
+
+
+def test_a_load_still_runs_on_a_warehouse_whose_staging_an_older_version_built_without_file_hashes(
+    refreshed, tmp_path
+):
+    """The ledger takes a Meta series file's platform from staging by the file's hash; a staging
+    table built before that column existed decides nothing yet (the next build adds it), and the
+    ledger's old `meta` is cleared rather than the load failing."""
+    root, _unused, _result = refreshed
+    settings = _copy(root, tmp_path)
+    with duckdb.connect(str(settings.warehouse)) as con:
+        con.execute("update raw_ledger.export_files set channel = 'meta' where kind = 'meta.daily_series'")
+        con.execute("alter table staging.stg_meta__daily_series drop column file_sha256")
+
+    result = run_cli("load", settings=settings)
+    assert result.returncode == 0, result.stdout + result.stderr
+    channels = _ledger_channels(settings)
+    assert "meta" not in channels.values()
+    assert {channels[path] for path in SERIES_CHANNELS} == {None}
