@@ -45,6 +45,9 @@ coverage as (
         cast(date_trunc('month', date) as date) as month,
         count(*) as days_covered,
         count(*) filter (where has_follower_data) as follower_days_covered,
+        count(*) filter (
+            where has_post_export or stated_posts_published is not null
+        ) as post_days_covered,
         min(date) as first_day_covered,
         max(date) as last_day_covered,
         sum(stated_posts_published) filter (where not has_post_export) as daily_stated_posts
@@ -109,10 +112,18 @@ final as (
         months.channel,
         months.account,
         months.month,
-        cast(
-            coalesce(published.posts_published, 0)
-            + coalesce(coverage.daily_stated_posts, 0) as bigint
-        ) as posts_published,
+        -- No post known and no day a post source covers: how many were published is unknown
+        -- (a month made only by a follower series or a later download), not zero.
+        case
+            when
+                published.posts_published is null
+                and coalesce(coverage.post_days_covered, 0) = 0
+                then null
+            else cast(
+                coalesce(published.posts_published, 0)
+                + coalesce(coverage.daily_stated_posts, 0) as bigint
+            )
+        end as posts_published,
         cast(published.lifetime_audience_of_posts_published as bigint)
             as lifetime_audience_of_posts_published,
         cast(published.lifetime_interactions_of_posts_published as bigint)
@@ -132,6 +143,7 @@ final as (
         coverage.last_day_covered,
         coalesce(coverage.days_covered, 0) < day(last_day(months.month)) as is_partial,
         cast(coalesce(coverage.follower_days_covered, 0) as integer) as follower_days_covered,
+        cast(coalesce(coverage.post_days_covered, 0) as integer) as post_days_covered,
         {{ safe_ratio('coverage.follower_days_covered * 1440', 'followers.new_followers') }}
             as minutes_per_new_follower,
         {{ safe_ratio('followers.new_followers', 'coverage.follower_days_covered') }}
