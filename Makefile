@@ -63,7 +63,7 @@ postgres:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project --disable-progress-bar
+	$(BIN)/sqlfluff lint dbt_project --disable-progress-bar --processes 2
 
 format: install
 	$(BIN)/ruff format .
