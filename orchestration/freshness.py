@@ -9,10 +9,12 @@ from datetime import date, timedelta
 import dagster as dg
 
 from pipelines.formats import ALL_FORMATS
-from pipelines.ledger import LEDGER_TABLE
+from pipelines.ledger import LEDGER_TABLE, UNDECIDED_CHANNEL
 from socialkpi.settings import mart_freshness_hours, stale_export_days
 
-CHANNELS = sorted({f.channel for f in ALL_FORMATS})
+# The platforms people download from: a Meta series file's platform (facebook or instagram) is
+# what the build decides from its content, the ledger's vocabulary; `meta` is no channel of its own.
+CHANNELS = sorted({f.channel for f in ALL_FORMATS} - {UNDECIDED_CHANNEL})
 LEDGER_KEY = dg.AssetKey(LEDGER_TABLE.split("."))
 
 

@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource, dbt_assets
 
 from orchestration.constants import WAREHOUSE_POOL
@@ -20,6 +21,7 @@ from orchestration.retries import (
     only_a_held_lock_is_retried,
 )
 from orchestration.table_metadata import with_table_facts
+from pipelines.ledger import adopt_decided_channels
 from pipelines.unload import Unloaded
 from socialkpi import isolation, runstate
 from socialkpi.settings import WAREHOUSE_ENV, Settings
@@ -95,6 +97,10 @@ def dbt_build(dbt: DbtCliResource, context: dg.AssetExecutionContext, settings: 
     invocation = dbt.cli(["build", *WITHOUT_UNIT_TESTS, *arguments], context=context, raise_on_error=False)
     yield from with_table_facts(invocation.stream(), invocation.manifest, settings.warehouse)
     if invocation.is_successful():
+        # The platform of each Meta series file, as the marts now have it (the CLI's build does
+        # the same): the ledger and `socialkpi files` say facebook/instagram, never meta.
+        with duckdb.connect(str(settings.warehouse)) as con:
+            adopt_decided_channels(con)
         return
     held = quarantine_blamed(invocation, settings) if context.retry_number < QUARANTINE_ATTEMPTS else []
     if not held:
