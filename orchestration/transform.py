@@ -25,7 +25,7 @@ from pipelines.ledger import adopt_decided_channels
 from pipelines.unload import Unloaded
 from socialkpi import isolation, runstate
 from socialkpi.settings import WAREHOUSE_ENV, Settings
-from socialkpi.transform import WITHOUT_UNIT_TESTS, FailedNode, first_failing_row
+from socialkpi.transform import WITHOUT_UNIT_TESTS, FailedNode, dbt_target, first_failing_row
 
 MARTS_SCHEMA = "marts"
 
@@ -94,7 +94,14 @@ def dbt_build(dbt: DbtCliResource, context: dg.AssetExecutionContext, settings: 
     forgot the last passed build (runstate.forget_passed_build), and the incremental staging
     models still hold the quarantined rows until they are rebuilt from raw."""
     arguments = runstate.dagster_build_arguments(settings)  # --full-refresh when the dbt code changed
-    invocation = dbt.cli(["build", *WITHOUT_UNIT_TESTS, *arguments], context=context, raise_on_error=False)
+    # Artifacts and partial parse beside the warehouse, where the CLI's builds keep theirs: one
+    # folder per warehouse, not a new folder in the checkout every night.
+    invocation = dbt.cli(
+        ["build", *WITHOUT_UNIT_TESTS, *arguments],
+        context=context,
+        raise_on_error=False,
+        target_path=dbt_target(settings),
+    )
     yield from with_table_facts(invocation.stream(), invocation.manifest, settings.warehouse)
     if invocation.is_successful():
         # The platform of each Meta series file, as the marts now have it (the CLI's build does
