@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
+from filelock import FileLock
 
 from socialkpi.demo import write_demo_exports
 from socialkpi.demo.comments import write_demo_comments
@@ -82,19 +85,37 @@ def workspace(tmp_path: Path) -> Settings:
     return load_settings(str(tmp_path / "exports"), tmp_path / "warehouse" / "socialkpi.duckdb")
 
 
+def made_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder `make` fills once per test run, shared by the pytest-xdist workers (each worker
+    used to make its own: the demo and the samples refreshed twice). `make` runs under a lock in
+    the run's shared temporary folder; a `make` that raised leaves nothing for the next caller to
+    trust, so the next one makes it again. Only for folders tests read, never change."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    folder, done = base / name, base / f"{name}.done"
+    with FileLock(str(base / f"{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            make(folder)
+            done.touch()
+    return folder
+
+
+def _write_demo(folder: Path) -> None:
+    write_demo_exports(folder / "exports")
+    write_demo_comments(folder / "comments")
+
+
 @pytest.fixture(scope="session")
 def demo_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo") / "exports"
-    write_demo_exports(folder)
-    return folder
+    return made_once(tmp_path_factory, "demo", _write_demo) / "exports"
 
 
 @pytest.fixture(scope="session")
 def demo_comments(demo_exports: Path) -> Path:
     """The demo's comments (API answers in the platforms' shapes) beside the demo exports."""
-    folder = demo_exports.parent / "comments"
-    write_demo_comments(folder)
-    return folder
+    return demo_exports.parent / "comments"
 
 
 @pytest.fixture(scope="session")
@@ -103,18 +124,19 @@ def demo_refresh(
 ) -> Settings:
     """One `socialkpi refresh` of the demo exports and comments (served on 127.0.0.1 as `make run`
     does), shared by tests that only read its result."""
-    root = tmp_path_factory.mktemp("demo_refresh")
-    settings = load_settings(str(demo_exports), root / "warehouse" / "socialkpi.duckdb", demo_comments)
-    run_cli("refresh", "--comments-from", str(demo_comments), settings=settings, check=True)
-    return settings
+
+    def refresh(root: Path) -> None:
+        settings = load_settings(str(demo_exports), root / "warehouse" / "socialkpi.duckdb", demo_comments)
+        run_cli("refresh", "--comments-from", str(demo_comments), settings=settings, check=True)
+
+    root = made_once(tmp_path_factory, "demo_refresh", refresh)
+    return load_settings(str(demo_exports), root / "warehouse" / "socialkpi.duckdb", demo_comments)
 
 
 @pytest.fixture(scope="session")
 def dbt_manifest() -> Path:
     """Dagster reads its dbt assets from the manifest; write it once per session (per test
     worker, one at a time: both write dbt_project/target)."""
-    from filelock import FileLock
-
     with FileLock(str(REPO / "dbt_project" / ".parse.lock")):
         run_cli("parse", check=True)
     return REPO / "dbt_project" / "target" / "manifest.json"
@@ -152,21 +174,69 @@ class SamplesRefresh:
 
 @pytest.fixture(scope="session")
 def samples_refresh(tmp_path_factory: pytest.TempPathFactory) -> SamplesRefresh:
-    root = tmp_path_factory.mktemp("real_samples")
-    shutil.copytree(require_samples(), root / "exports")
-    # The samples are read-only where they lie; a user's downloads folder is not.
-    for path in (root / "exports").rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    settings = load_settings(str(root / "exports"), root / "warehouse" / "socialkpi.duckdb")
-    return SamplesRefresh(settings, run_cli("refresh", settings=settings))
+    samples = require_samples()
+
+    def refresh(root: Path) -> None:
+        shutil.copytree(samples, root / "exports")
+        # The samples are read-only where they lie; a user's downloads folder is not.
+        for path in (root / "exports").rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        result = run_cli("refresh", settings=_samples_settings(root))
+        (root / "refresh.json").write_text(
+            json.dumps({"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr})
+        )
+
+    root = made_once(tmp_path_factory, "real_samples", refresh)
+    said = json.loads((root / "refresh.json").read_text())
+    result = subprocess.CompletedProcess(
+        ["socialkpi", "refresh"], said["returncode"], said["stdout"], said["stderr"]
+    )
+    return SamplesRefresh(_samples_settings(root), result)
+
+
+def _samples_settings(root: Path) -> Settings:
+    return load_settings(str(root / "exports"), root / "warehouse" / "socialkpi.duckdb")
+
+
+# The modules that take longest, longest first (measured with `pytest --durations`): pytest-xdist
+# gives each of the two workers whole modules (--dist loadfile), so a long module started last keeps
+# one core busy while the other has nothing left to do. A scheduling hint only: every test runs.
+LONGEST_FIRST = (
+    "test_dagster_night.py",
+    "test_newest_download_wins.py",
+    "test_refresh.py",
+    "test_published_integrity.py",
+    "test_published_access.py",
+    "test_isolation.py",
+    "test_reconciliation.py",
+    "test_crash_safety.py",
+    "test_cli_says_what_is_true.py",
+    "test_bad_inputs.py",
+    "test_real_shapes.py",
+    "test_accounts_and_channels.py",
+    "test_hostile_inputs.py",
+    "test_corpus_property.py",
+    "test_comment_privacy.py",
+    "test_postgres_publish.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: a module keeps its order
 
 
 @pytest.fixture(scope="session", autouse=True)
 def the_checkout_stays_clean():
     """No test writes a warehouse or exports into the checkout: a user's own `warehouse/` there
     (the CLI's default) would be mixed with test data, and `make test` would leave files behind."""
-    watched = [REPO / "warehouse", REPO / "exports"]
-    before = {path for path in watched if path.exists()}
+
+    def watched() -> set[Path]:
+        # dagster-dbt's default is a new dbt_project/target/<name>-<hash> folder per build.
+        builds = [path for path in (REPO / "dbt_project" / "target").glob("*-*") if path.is_dir()]
+        return {REPO / "warehouse", REPO / "exports", *builds}
+
+    before = {path for path in watched() if path.exists()}
     yield
-    created = [str(path) for path in watched if path.exists() and path not in before]
+    created = [str(path) for path in watched() if path.exists() and path not in before]
     assert not created, f"a test wrote into the checkout: {created}"
