@@ -1,6 +1,6 @@
 """Bytes of an export -> text, and where its header row is.
 
-Encodings are sniffed from the BOM, never assumed from the extension (FORMATS.md section 7):
+Encodings are sniffed from the BOM, never assumed from the extension (docs/formats.md section 7):
 `EF BB BF` is UTF-8 with BOM, `FF FE` UTF-16LE (Meta daily series), no BOM means UTF-8.
 """
 

@@ -1,4 +1,4 @@
-"""The file ledger `raw_ledger.export_files` (contract, DESIGN.md §3): every file ever seen, what
+"""The file ledger `raw_ledger.export_files` (contract, docs/design.md §3): every file ever seen, what
 became of it and why. One row per (file URL, content hash): a re-export saved over the same name
 with changed numbers is a new row, and a new snapshot."""
 

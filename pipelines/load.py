@@ -253,7 +253,7 @@ def _land(
     channel: str, parsed: list[ParsedExport], warehouse: Path, pipelines_dir: Path, say: Progress
 ) -> Counter[str]:
     """One dlt run per channel into dataset `raw_<channel>`, one resource per raw table, each fed
-    whole Arrow tables (the row-by-row path is 25x slower, DESIGN.md §9)."""
+    whole Arrow tables (the row-by-row path is 25x slower, docs/design.md §9)."""
     import dlt  # ~1.5 s to import: a refresh with nothing new never needs it
     from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 

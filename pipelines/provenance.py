@@ -1,4 +1,4 @@
-"""Which account an export belongs to and which day its lifetime numbers were true (DESIGN.md §3).
+"""Which account an export belongs to and which day its lifetime numbers were true (docs/design.md §3).
 
 The account is the folder the user put the file in: the nearest folder above the file that is
 not named after a platform or a generic word (`facebook/`, `downloads/`, `2025/`). The names the

@@ -1,4 +1,4 @@
-"""Finish what a killed load left behind, before loading anything new (DESIGN.md §8).
+"""Finish what a killed load left behind, before loading anything new (docs/design.md §8).
 
 A load lands raw rows with dlt, one channel after the other, and writes the ledger last. Killed
 half-way, it can leave (1) dlt load packages extracted or normalised but not loaded, which dlt's

@@ -1,4 +1,4 @@
-"""`socialkpi`: the command line (DESIGN.md §4, contract).
+"""`socialkpi`: the command line (docs/design.md §4, contract).
 
 Exit codes: 0 success; 1 a step failed (one line says why, nothing was published); 2 the refresh
 or load completed but some files were quarantined or unrecognised (the others loaded; `socialkpi

@@ -1,5 +1,5 @@
 """Publish: copy schema `marts` (nothing raw) into a new file, check it, and swap it in
-atomically (DESIGN.md §6); write the same marts as Parquet with a views-only DuckDB file over them.
+atomically (docs/design.md §6); write the same marts as Parquet with a views-only DuckDB file over them.
 
 DuckDB allows one writer *or* many readers. Analysts and BI tools therefore never open the
 warehouse; they open `published/kpi.duckdb`, which is only ever replaced by a rename. A reader

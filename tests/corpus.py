@@ -662,7 +662,7 @@ DRIFT_FILE = "account_analytics_content_2025-02-01_2025-03-28.csv"
 
 
 def drift_cases() -> list[Case]:
-    """Schema drift (DESIGN.md §8), on the X 'Content' export: the same five posts as the platform
+    """Schema drift (docs/design.md §8), on the X 'Content' export: the same five posts as the platform
     writes them today (`drift_plain`), with a column it added, with a column renamed to a spelling
     we alias, without a required column, and with a value of a new type in a known column."""
     c = "corpus"

@@ -39,7 +39,7 @@ IG_SERIES = ["Follows.csv", "Reach.csv", "Views.csv", "Visits.csv", "Interaction
 NO_FOLDER_POSTS = "facebook/Sep-01-2025_Sep-30-2025_2855862537940540.csv"  # Page name: Sunrise Bakery
 ALIAS_FOLLOWS = "facebook/CERN Official/Follows.csv"  # an alias of `cern` in seeds/accounts.csv
 UNKNOWN_REACH = "newco/Reach.csv"  # a bare title, no platform folder, no other export of newco
-# Chart exports (FORMATS.md §2.3; no real sample here): UTF-8 with BOM, every field quoted, LF, no
+# Chart exports (docs/formats.md §2.3; no real sample here): UTF-8 with BOM, every field quoted, LF, no
 # final newline, days without a year, `undefined` for a missing value on the last day.
 VIEWERS = "facebook/pc_merchandise/Viewers.csv"
 FOLLOWER_HISTORY = "facebook/pc_merchandise/FollowerHistory.csv"

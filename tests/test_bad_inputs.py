@@ -1,6 +1,6 @@
 """The bad-input corpus (tests/corpus.py): every case lands in the ledger with the status and
 reason it deserves, the rest of the folder still loads, nothing loaded before changes, and the
-user never sees a traceback. Then schema drift (DESIGN.md §8, the corpus's drift cases): a
+user never sees a traceback. Then schema drift (docs/design.md §8, the corpus's drift cases): a
 platform adds a column, renames one we alias, drops a required one, writes a value of a new type.
 
 One module: its session fixture (one corpus run) is built once per test worker."""

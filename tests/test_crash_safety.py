@@ -1,4 +1,4 @@
-"""`socialkpi refresh` killed with SIGKILL at every step (DESIGN.md §8): the published copy is
+"""`socialkpi refresh` killed with SIGKILL at every step (docs/design.md §8): the published copy is
 always the old one or the new one, the run after a kill finishes what was left and says what it
 undid, and the marts end equal to those of an uninterrupted run.
 

@@ -1,4 +1,4 @@
-{#- Accounts: one name per account, whatever spelling the files give (DESIGN.md §3).
+{#- Accounts: one name per account, whatever spelling the files give (docs/design.md §3).
 
     The loader records a file's account as its folder names it (pipelines/provenance.py), or as
     the export names it when no folder does; raw keeps that. Staging maps every such name

@@ -1,5 +1,5 @@
 {#- Lists in comment rows (DuckDB list functions live here, so another warehouse rewrites only
-    these macros, DESIGN.md §7). -#}
+    these macros, docs/design.md §7). -#}
 
 {#- A JSON array of strings, as written by dlt, as a list of varchar (empty, never NULL). -#}
 {% macro json_text_list(column) -%}

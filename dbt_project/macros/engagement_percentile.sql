@@ -1,4 +1,4 @@
-{#- engagement_percentile (DESIGN.md §5): the share (0-1) of the same account's posts on the same
+{#- engagement_percentile (docs/design.md §5): the share (0-1) of the same account's posts on the same
     channel, published in the 90 days before this post, that had a lower engagement_rate; NULL
     when fewer than 10 such posts exist (with a rate), or when the post has no rate itself.
     Ties are not lower. "Better than 90% of your other posts" is 0.90. -#}

@@ -1,4 +1,4 @@
-{#- The KPI definitions of DESIGN.md §5, written once: every mart that shows a channel's
+{#- The KPI definitions of docs/design.md §5, written once: every mart that shows a channel's
     engagement rate (the channel's post mart, post_metric_history, all_posts) builds it from
     these. Columns are the staging names of that channel. -#}
 

@@ -1,5 +1,5 @@
 """Privacy by construction: commenters are pseudonyms before anything is written, and comment
-text is redacted before anything is written (DESIGN.md §8).
+text is redacted before anything is written (docs/design.md §8).
 
 A pseudonym is HMAC-SHA256(key, "<channel>:<author id>"): stable across runs, so one person's
 comments can be counted together and found again by `socialkpi forget`, but not reversible

@@ -1,4 +1,4 @@
-"""LinkedIn Page analytics export shapes (FORMATS.md section 4), declared as data.
+"""LinkedIn Page analytics export shapes (docs/formats.md section 4), declared as data.
 
 LinkedIn delivers workbooks (`<org>_content_<epoch ms>.xls`, `_followers_`, `_visitors_`): real
 BIFF `.xls`, `.xlsx` re-saves, or `.xls` files that are really HTML or XML. Each sheet is matched

@@ -1,5 +1,5 @@
 """Meta Business Suite export shapes: Facebook Page posts, Instagram posts and stories, and the
-daily series both share (FORMATS.md sections 2 and 3), declared as data.
+daily series both share (docs/formats.md sections 2 and 3), declared as data.
 
 Evidence: the Facebook posts export (Views generation) and the daily series `Follows.csv` are
 real files (samples/facebook). The Impressions generation of the posts export, every Instagram
@@ -245,7 +245,7 @@ META_CHART_VIEWERS = ExportFormat(
         _c("returning_viewers", "Returning Viewers", "Spectateurs connus"),
     ),
     null_tokens=NULL_TOKENS,
-    bom="utf-8",  # FORMATS.md §2.3: UTF-8 with BOM
+    bom="utf-8",  # docs/formats.md §2.3: UTF-8 with BOM
     timestamp_styles=(CHART_DAY,),
 )
 META_CHART_FOLLOWERS = ExportFormat(

@@ -1,4 +1,4 @@
-"""X/Twitter export shapes (FORMATS.md section 1), declared as data.
+"""X/Twitter export shapes (docs/formats.md section 1), declared as data.
 
 Generations:
 - A (2014 to Nov 2015) and B (Nov 2015 to about 2023): analytics.twitter.com per-tweet and per-day

@@ -1,4 +1,4 @@
-"""YouTube Studio export shapes (FORMATS.md section 5), declared as data.
+"""YouTube Studio export shapes (docs/formats.md section 5), declared as data.
 
 Studio's "Export current view" gives a ZIP named `<Tab> <start>_<end> <Channel name>.zip` with
 `Table data.csv`, `Chart data.csv` and `Totals.csv` (German UI: `Tabellendaten.csv`, ...). The

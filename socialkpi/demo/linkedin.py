@@ -1,4 +1,4 @@
-"""Demo LinkedIn Page exports of a CERN-like organisation, in the workbook shapes of FORMATS.md §4.
+"""Demo LinkedIn Page exports of a CERN-like organisation, in the workbook shapes of docs/formats.md §4.
 
 Monthly downloads of the content export (`cern_content_<epoch ms>.xls`, real BIFF written by
 xlwt: sheets `Metrics` and `All posts`, each with LinkedIn's one-cell description in row 1) and of
@@ -265,7 +265,7 @@ DEVICES = ("desktop", "mobile", "total")
 
 def _visitors_export(download: date) -> DemoFile:
     """`Visitor metrics`: per day, page views and unique visitors of each Page tab by device,
-    then the `Total` tab (FORMATS.md §4.3). Its own random stream, so that adding it moved none
+    then the `Total` tab (docs/formats.md §4.3). Its own random stream, so that adding it moved none
     of the other demo numbers."""
     rng = random.Random(f"socialkpi-demo-linkedin-visitors-{download}")
     header = ["Date"] + [

@@ -1,5 +1,5 @@
 """Demo Meta Business Suite exports of CERN's Facebook Page and Instagram account, byte-faithful to
-the shapes of FORMATS.md §2.1, §2.2 and §3.
+the shapes of docs/formats.md §2.1, §2.2 and §3.
 
 Posts and stories exports are downloaded every Monday for the last 28 days (end inclusive), so a
 post appears in four weekly snapshots with growing lifetime numbers. Two generations: spring 2024
@@ -31,7 +31,7 @@ IG_ACCOUNT_ID = "17841401827633490"
 IG_USERNAME = "cern"
 IG_NAME = "CERN"
 
-# The real Views-generation Facebook posts header, in order (FORMATS.md §2.1).
+# The real Views-generation Facebook posts header, in order (docs/formats.md §2.1).
 FB_HEADER_VIEWS = (
     "Post ID",
     "Page ID",
@@ -275,7 +275,7 @@ def _facebook_post(day: date, rng: random.Random) -> Post:
         "Reels": f"https://www.facebook.com/reel/{rng.randrange(10**15, 10**16)}/",
         "Videos": f"https://www.facebook.com/cern/videos/{rng.randrange(10**15, 10**16)}/",
     }.get(post_type, f"https://www.facebook.com/cern/posts/pfbid0{rng.getrandbits(300):x}"[:90])
-    # Which of Title and Description holds the caption varies (FORMATS.md §2.1).
+    # Which of Title and Description holds the caption varies (docs/formats.md §2.1).
     title, text = {
         "Reels": (caption, caption),
         "Videos": (caption.split(":")[0].split("\n")[0][:60], caption),

@@ -1,4 +1,4 @@
-"""Demo X/Twitter exports of a CERN-like team, byte-faithful to the shapes of FORMATS.md §1.
+"""Demo X/Twitter exports of a CERN-like team, byte-faithful to the shapes of docs/formats.md §1.
 
 Two accounts (`CERN`, English interface; `CERN_FR`, French interface) across three export
 generations, downloaded the way people do it: monthly in 2015 (generation A, "favorites"),
@@ -25,7 +25,7 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 TWITTER_EPOCH_MS = 1288834974657
 
-# The real generation B per-tweet header, in order (FORMATS.md §1.1).
+# The real generation B per-tweet header, in order (docs/formats.md §1.1).
 GEN_B_TWEET_HEADER = (
     "Tweet id,Tweet permalink,Tweet text,time,impressions,engagements,engagement rate,retweets,"
     "replies,likes,user profile clicks,url clicks,hashtag clicks,detail expands,permalink clicks,"

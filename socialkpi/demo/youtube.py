@@ -1,4 +1,4 @@
-"""Demo YouTube Studio exports of CERN's channel, byte-faithful to FORMATS.md §5.
+"""Demo YouTube Studio exports of CERN's channel, byte-faithful to docs/formats.md §5.
 
 Every Monday the team exports the Content tab for the channel's lifetime ("Export current view"):
 a ZIP named `Content <start>_<end> CERN.zip` holding `Table data.csv` (a `Total` row first, then
@@ -278,7 +278,7 @@ ENGLISH = Interface(
     (list(CONTENT_HEADER), list(CHART_HEADER), list(TOTALS_HEADER)),
     "Total",
 )
-# German headers may hold soft hyphens (FORMATS.md §5); one does here.
+# German headers may hold soft hyphens (docs/formats.md §5); one does here.
 GERMAN = Interface(
     "Videos",
     ("Tabellendaten.csv", "Diagrammdaten.csv", "Gesamtwerte.csv"),

@@ -18,7 +18,7 @@ from psycopg import sql
 from socialkpi.publish_postgres.docs import MartDocs
 
 READER_ROLE = "socialkpi_reader"
-# DuckDB type -> PostgreSQL type. The marts' timestamps are UTC (DESIGN.md §5), so they become
+# DuckDB type -> PostgreSQL type. The marts' timestamps are UTC (docs/design.md §5), so they become
 # timestamptz and BI tools show them in the viewer's zone; `<x>_local` columns are wall-clock
 # times in the team's zone and stay timestamp without time zone.
 _TYPES = {
