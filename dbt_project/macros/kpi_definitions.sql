@@ -33,3 +33,10 @@
 {% macro channel_engagement_rate(channel) -%}
     {{ safe_ratio(channel_interactions(channel), channel_audience(channel)) }}
 {%- endmacro %}
+
+{#- minutes_per_new_follower = the minutes of the covered days / new followers: how often, on
+    average, someone new followed. Over one day unless days_covered (an SQL expression) says how
+    many. -#}
+{% macro minutes_per_new_follower(new_followers, days_covered=none) -%}
+    {{ safe_ratio((days_covered ~ ' * 1440') if days_covered else '1440', new_followers) }}
+{%- endmacro %}

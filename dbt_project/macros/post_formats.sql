@@ -6,13 +6,13 @@
 {% macro post_format(post_type, text) -%}
     case
         when
-            regexp_matches(coalesce({{ text }}, ''), '(?i)\b(live|en direct|livestream)\b')
+            {{ matches_regex("coalesce(" ~ text ~ ", '')", "'(?i)\\b(live|en direct|livestream)\\b'") }}
             and (
                 {{ post_type }} is null
                 or lower({{ post_type }}) similar to '.*(video|reel|live).*'
             )
             then 'live'
-        when regexp_matches(coalesce({{ text }}, ''), '360 ?°|\b360\b') then '360'
+        when {{ matches_regex("coalesce(" ~ text ~ ", '')", "'360 ?°|\\b360\\b'") }} then '360'
         when lower({{ post_type }}) similar to '.*(carousel|album).*' then 'carousel'
         when lower({{ post_type }}) like '%story%' then 'story'
         when lower({{ post_type }}) similar to '.*(reel|short).*' then 'reel'
@@ -29,7 +29,20 @@
     #shorts, is a Short, the same vertical short-video format as a reel. -#}
 {% macro youtube_video_type(duration_seconds, title) -%}
     case
-        when {{ duration_seconds }} <= 60 or {{ title }} ilike '%#shorts%' then 'short'
+        when {{ duration_seconds }} <= 60 or {{ like_ignoring_case(title, "'%#shorts%'") }} then 'short'
         else 'video'
+    end
+{%- endmacro %}
+
+{#- X exports do not say what a tweet contained; these are the clear signals it leaves, as the
+    post type post_format() reads: a pic.twitter.com link or media views make a photo, another
+    URL a link, anything else text. -#}
+{% macro tweet_post_type(text, media_views) -%}
+    case
+        when
+            {{ like_ignoring_case(text, "'%pic.twitter.com/%'") }} or {{ media_views }} > 0
+            then 'photo'
+        when {{ matches_regex(text, "'https?://'") }} then 'link'
+        else 'text'
     end
 {%- endmacro %}

@@ -46,7 +46,7 @@ follower_days as (
         channel,
         account,
         date
-    from {{ ref('int_followers__daily') }}
+    from {{ ref('int_follower_days') }}
     where new_followers is not null or net_change is not null
 ),
 
@@ -72,7 +72,7 @@ post_export_days as (
         spans.account,
         cast(days.day as date) as date
     from post_export_spans as spans,
-        generate_series(spans.first_day, spans.last_day, interval 1 day) as days (day)
+        {{ days_between_as_rows('spans.first_day', 'spans.last_day', 'days', 'day') }}
 ),
 
 daily_days as (

@@ -97,10 +97,10 @@ matches as (
         on
             (folded_rules.channel is null or posts.channel = folded_rules.channel)
             and case folded_rules.match_kind
-                when 'hashtag' then list_contains(posts.hashtags, folded_rules.term)
-                when 'mention' then list_contains(posts.mentions, folded_rules.term)
+                when 'hashtag' then {{ list_holds('posts.hashtags', 'folded_rules.term') }}
+                when 'mention' then {{ list_holds('posts.mentions', 'folded_rules.term') }}
                 when 'keyword' then contains(posts.padded_words, folded_rules.term)
-                when 'regex' then regexp_matches(posts.folded_text, folded_rules.term)
+                when 'regex' then {{ matches_regex('posts.folded_text', 'folded_rules.term') }}
                 when 'format' then posts.format = folded_rules.term
                 when 'any' then true
                 else false
@@ -120,10 +120,10 @@ final as (
         folded_at,
         rules_version
     from matches
-    qualify row_number() over (
-        partition by channel, account, post_id, dimension
-        order by priority desc, label asc, match_kind asc, pattern asc
-    ) = 1
+    {{ keep_first(
+        'channel, account, post_id, dimension',
+        'priority desc, label asc, match_kind asc, pattern asc'
+    ) }}
 )
 
 select * from final

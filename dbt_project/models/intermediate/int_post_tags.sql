@@ -15,7 +15,7 @@ hashtags as (
         account,
         post_id,
         'hashtag' as tag_kind,
-        unnest(hashtags) as tag
+        {{ each_element_of('hashtags') }} as tag
     from posts
 ),
 
@@ -25,7 +25,7 @@ mentions as (
         account,
         post_id,
         'mention' as tag_kind,
-        unnest(mentions) as tag
+        {{ each_element_of('mentions') }} as tag
     from posts
 ),
 

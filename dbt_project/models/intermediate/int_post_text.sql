@@ -20,7 +20,7 @@ posts as (
         post_id,
         format,
         text
-    from {{ ref('int_posts__unioned') }} as post
+    from {{ ref('int_posts') }} as post
     {{ where_new_or_changed('post', ['channel', 'account', 'post_id'], ['format', 'text']) }}
 ),
 

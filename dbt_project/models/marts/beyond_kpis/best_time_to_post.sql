@@ -10,7 +10,7 @@ posts as (
         post_id,
         engagement_rate,
         engagement_percentile,
-        cast(isodow(posted_at_local) as integer) as weekday,
+        cast({{ iso_weekday('posted_at_local') }} as integer) as weekday,
         case when posted_at_precision = 'minute' then cast(hour(posted_at_local) as integer) end
             as local_hour,
         cast(date_trunc('month', posted_at_local) as date) as month

@@ -3,7 +3,7 @@
 with
 
 posts as (
-    select * from {{ ref('int_posts__unioned') }}
+    select * from {{ ref('int_posts') }}
 ),
 
 percentiles as (

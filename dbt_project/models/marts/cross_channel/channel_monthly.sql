@@ -11,9 +11,7 @@ history as (
 latest_per_post as (
     select *
     from history
-    qualify row_number() over (
-        partition by channel, account, post_id order by snapshot_date desc
-    ) = 1
+    {{ keep_first('channel, account, post_id', 'snapshot_date desc') }}
 ),
 
 published as (
@@ -76,8 +74,8 @@ followers as (
         cast(date_trunc('month', date) as date) as month,
         sum(new_followers) as new_followers,
         sum(net_change) as net_follower_change,
-        arg_max(followers, date) filter (where followers is not null) as followers_at_month_end
-    from {{ ref('int_followers__daily') }}
+        {{ value_of_max('followers', 'date') }} as followers_at_month_end
+    from {{ ref('int_follower_days') }}
     group by channel, account, cast(date_trunc('month', date) as date)
 ),
 
@@ -144,7 +142,7 @@ final as (
         coalesce(coverage.days_covered, 0) < day(last_day(months.month)) as is_partial,
         cast(coalesce(coverage.follower_days_covered, 0) as integer) as follower_days_covered,
         cast(coalesce(coverage.post_days_covered, 0) as integer) as post_days_covered,
-        {{ safe_ratio('coverage.follower_days_covered * 1440', 'followers.new_followers') }}
+        {{ minutes_per_new_follower('followers.new_followers', 'coverage.follower_days_covered') }}
             as minutes_per_new_follower,
         {{ safe_ratio('followers.new_followers', 'coverage.follower_days_covered') }}
             as new_followers_per_covered_day

@@ -4,7 +4,7 @@
 with
 
 daily as (
-    select * from {{ ref('int_followers__daily') }}
+    select * from {{ ref('int_follower_days') }}
 ),
 
 covered as (
@@ -27,7 +27,7 @@ final as (
         cast(lost_followers as bigint) as lost_followers,
         cast(coalesce(net_change, new_followers - lost_followers) as bigint) as net_change,
         cast(followers as bigint) as followers,
-        {{ safe_ratio('1440', 'new_followers') }} as minutes_per_new_follower
+        {{ minutes_per_new_follower('new_followers') }} as minutes_per_new_follower
     from covered
 )
 

@@ -12,14 +12,7 @@ latest as (
 
 final as (
     select
-        channel,
-        account,
-        post_id,
-        posted_at,
-        {{ to_local_time('posted_at') }} as posted_at_local,
-        post_url,
-        text,
-        {{ post_format('post_type', 'text') }} as format,
+        {{ post_mart_identity(post_format('post_type', 'text')) }},
         post_type,
         is_collaboration,
         author_account,

@@ -12,14 +12,7 @@ latest as (
 
 final as (
     select
-        channel,
-        account,
-        post_id,
-        posted_at,
-        {{ to_local_time('posted_at') }} as posted_at_local,
-        post_url,
-        text,
-        'story' as format,
+        {{ post_mart_identity("'story'") }},
         snapshot_date,
         first_seen_date,
         snapshot_count,

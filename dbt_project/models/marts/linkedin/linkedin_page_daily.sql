@@ -5,10 +5,7 @@ with
 latest_page_download as (
     select *
     from {{ ref('stg_linkedin__page_day_snapshots') }}
-    qualify row_number() over (
-        partition by account, metric_group, date
-        order by {{ newest_download_first() }}
-    ) = 1
+    {{ keep_first('account, metric_group, date', newest_download_first()) }}
 ),
 
 page_days as (
@@ -29,10 +26,7 @@ page_days as (
 visitor_days as (
     select *
     from {{ ref('stg_linkedin__visitor_day_snapshots') }}
-    qualify row_number() over (
-        partition by account, date
-        order by {{ newest_download_first() }}
-    ) = 1
+    {{ keep_first('account, date', newest_download_first()) }}
 ),
 
 final as (

@@ -9,10 +9,7 @@ day_snapshots as (
 latest_download as (
     select *
     from day_snapshots
-    qualify row_number() over (
-        partition by account, date
-        order by {{ newest_download_first() }}
-    ) = 1
+    {{ keep_first('account, date', newest_download_first()) }}
 ),
 
 final as (

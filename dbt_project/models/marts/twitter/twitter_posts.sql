@@ -41,6 +41,8 @@ joined as (
             'https://x.com/' || latest.account || '/status/' || latest.post_id
         ) as post_url,
         latest.text,
+        -- X exports do not say what a tweet contained: the type its signals tell, for post_format
+        {{ tweet_post_type('latest.text', 'latest.media_views') }} as post_type,
         latest.export_language as language,
         latest.snapshot_date,
         latest.first_seen_date,
@@ -67,38 +69,17 @@ joined as (
         on latest.account = posting_time.account and latest.post_id = posting_time.post_id
 ),
 
-with_kpis as (
-    select
-        *,
-        {{ to_local_time('posted_at') }} as posted_at_local,
-        {{ channel_engagement_rate('twitter') }} as engagement_rate,
-        -- X exports do not say what a tweet contained; these are the clear signals it leaves.
-        case
-            when text ilike '%pic.twitter.com/%' or media_views > 0 then 'photo'
-            when regexp_matches(text, 'https?://') then 'link'
-            else 'text'
-        end as format
-    from joined
-),
-
 final as (
     select
-        channel,
-        account,
-        post_id,
-        posted_at,
-        posted_at_local,
+        {{ post_mart_identity(post_format('post_type', 'text')) }},
         posted_at_precision,
-        post_url,
-        text,
-        format,
         language,
         snapshot_date,
         first_seen_date,
         snapshot_count,
         impressions,
         engagements,
-        engagement_rate,
+        {{ channel_engagement_rate('twitter') }} as engagement_rate,
         likes,
         retweets,
         replies,
@@ -114,7 +95,7 @@ final as (
         shares,
         promoted_impressions,
         promoted_engagements
-    from with_kpis
+    from joined
 )
 
 select * from final

@@ -46,9 +46,9 @@ renamed as (
         ---------- counts
         cast(like_count as bigint) as like_count,
         ---------- timestamps (UTC)
-        cast(published_at at time zone 'UTC' as timestamp) as published_at,
-        cast(updated_at at time zone 'UTC' as timestamp) as updated_at,
-        cast(fetched_at at time zone 'UTC' as timestamp) as fetched_at,
+        {{ utc_wall_clock('published_at') }} as published_at,
+        {{ utc_wall_clock('updated_at') }} as updated_at,
+        {{ utc_wall_clock('fetched_at') }} as fetched_at,
         _dlt_load_id as load_id
     from unioned
 ),
@@ -58,9 +58,7 @@ one_row_per_comment as (
     from renamed
     left join forgotten on renamed.author_pseudonym = forgotten.author_pseudonym
     where forgotten.author_pseudonym is null
-    qualify row_number() over (
-        partition by renamed.channel, renamed.comment_id order by renamed.load_id desc
-    ) = 1
+    {{ keep_first('renamed.channel, renamed.comment_id', 'renamed.load_id desc') }}
 )
 
 select * from one_row_per_comment

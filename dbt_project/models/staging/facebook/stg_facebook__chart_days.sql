@@ -18,9 +18,9 @@ source as (
 with_year as (
     select
         *,
-        strptime(
-            trim(chart_day) || ' ' || cast(year(_snapshot_date) as varchar), '%B %d %Y'
-        ) as same_year_day
+        {{ parse_timestamp(
+            "trim(chart_day) || ' ' || cast(year(_snapshot_date) as varchar)", "'%B %d %Y'"
+        ) }} as same_year_day
     from source
 ),
 

@@ -30,9 +30,7 @@ file_names as (
     from named
     where named_account <> ''
     group by _file_sha256, _source_file, named_account
-    qualify row_number() over (
-        partition by _file_sha256, _source_file order by count(*) desc, min(_row_number)
-    ) = 1
+    {{ keep_first('_file_sha256, _source_file', 'count(*) desc, min(_row_number)') }}
 ),
 
 -- A row is a collaboration when it names an account that is neither the file's own name nor,
@@ -75,7 +73,7 @@ typed as (
         {{ null_if_token('post_url') }} as post_url,
         {{ null_if_token('post_type') }} as post_type,
         coalesce(
-            _format = 'instagram.stories' or post_type ilike '%story%', false
+            _format = 'instagram.stories' or {{ like_ignoring_case('post_type', "'%story%'") }}, false
         ) as is_story,
         ---------- timestamps
         {{ local_export_time_to_utc('posted_at') }} as posted_at,

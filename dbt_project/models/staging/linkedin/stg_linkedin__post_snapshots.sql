@@ -19,7 +19,7 @@ typed as (
         ---------- ids and lineage
         'linkedin' as channel,
         {{ account_of('_account') }} as account,
-        regexp_extract(post_url, 'urn:li:[A-Za-z]+:[0-9]+') as post_id,
+        {{ first_match('post_url', "'urn:li:[A-Za-z]+:[0-9]+'") }} as post_id,
         _snapshot_date as snapshot_date,
         _source_file as source_file,
         _ingested_at as ingested_at,

@@ -18,7 +18,7 @@ to_build as (
     {%- if this is not none and is_incremental() %}
         where
             _ingested_at > (
-                select coalesce(max(built.ingested_at), '-infinity'::timestamptz)
+                select coalesce(max(built.ingested_at), {{ earliest_timestamp() }})
                 from {{ this }} as built
             )
             -- A series no channel was found for yet is looked at again: an export loaded

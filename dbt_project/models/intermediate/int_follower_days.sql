@@ -22,9 +22,7 @@ facebook_history as (
         followers
     from {{ ref('stg_facebook__chart_days') }}
     where followers is not null
-    qualify row_number() over (
-        partition by account, date order by {{ newest_download_first() }}
-    ) = 1
+    {{ keep_first('account, date', newest_download_first()) }}
 ),
 
 facebook as (
