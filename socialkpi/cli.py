@@ -24,6 +24,7 @@ from rich.table import Table
 from pipelines.comments.api import CommentsApiError
 from pipelines.comments.load import CommentsReport
 from pipelines.comments.privacy import PseudonymKeyMissing
+from pipelines.comments.replay_server import DemoCommentsMissing
 from pipelines.errors import STATUSES
 from pipelines.exports import ExportsFolderMissing, printable
 from pipelines.ledger import ledger_listing
@@ -31,7 +32,6 @@ from pipelines.load import LoadReport
 from pipelines.writer_lock import WarehouseBusy, writing
 from socialkpi import comments, steps
 from socialkpi.access import open_published
-from socialkpi.demo.comment_api import DemoCommentsMissing
 from socialkpi.failure_line import failure_line, quiet_dlt_logs, raise_on_sigterm
 from socialkpi.publish import PublishFailed, PublishResult, rollback
 from socialkpi.reconcile import ReconciliationFailed

@@ -29,7 +29,7 @@ def load(settings: Settings, progress: Progress | None = None) -> CommentsReport
     answers served on 127.0.0.1 and read by the same dlt sources over HTTP."""
     if settings.comments_from is None:
         return load_comments(settings.warehouse, settings.pipelines_dir, progress=progress)
-    from socialkpi.demo.comment_api import CommentApi, load_dataset, replay_sources
+    from pipelines.comments.replay_server import CommentApi, load_dataset, replay_sources
 
     with CommentApi(load_dataset(settings.comments_from)) as api:
         return load_comments(settings.warehouse, settings.pipelines_dir, replay_sources(api), progress)

@@ -14,7 +14,7 @@ import pytest
 
 from pipelines.comments.load import load_comments
 from pipelines.comments.privacy import pseudonym, redact
-from socialkpi.demo.comment_api import CommentApi, load_dataset, replay_sources
+from pipelines.comments.replay_server import CommentApi, load_dataset, replay_sources
 from socialkpi.demo.comments import people
 from socialkpi.settings import load_settings
 from tests.conftest import TEST_PSEUDONYM_KEY, run_cli

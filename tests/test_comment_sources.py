@@ -15,7 +15,7 @@ import pytest
 
 from pipelines.comments.load import load_comments
 from pipelines.comments.privacy import PseudonymKeyMissing
-from socialkpi.demo.comment_api import CommentApi, Fault, replay_sources, youtube_quota_exceeded
+from pipelines.comments.replay_server import CommentApi, Fault, replay_sources, youtube_quota_exceeded
 from socialkpi.demo.comments import demo_dataset
 from tests.conftest import SOCIALKPI, TEST_PSEUDONYM_KEY
 

@@ -1,5 +1,5 @@
 """Demo comments on the demo posts, in the platforms' API shapes (`comments.json`, served by
-socialkpi.demo.comment_api for `socialkpi refresh --comments-from`).
+pipelines.comments.replay_server for `socialkpi refresh --comments-from`).
 
 Comments land on the real demo post ids (YouTube videos, Facebook posts, Instagram posts), so
 the comment marts join to `all_posts`. Commenters are invented people with ids, display names,

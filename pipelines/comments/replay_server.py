@@ -1,11 +1,13 @@
-"""A stand-in for the platforms' comment APIs on 127.0.0.1, answering in their documented shapes:
+"""Recorded comment-API answers replayed on 127.0.0.1, in the platforms' documented shapes:
 YouTube Data API v3 `commentThreads` and `comments` (pages linked by `nextPageToken`), Graph API
 `/{page-id}/posts`, `/{ig-user-id}/media` and `/{id}/comments` (pages linked by
 `paging.cursors.after` and an absolute `paging.next`), errors as `{"error": {...}}`.
 
-The demo (`socialkpi refresh --comments-from`) and the tests run the real dlt sources against it
-by base URL. Tests can queue faults (a 429 with Retry-After, a 403 quotaExceeded, an expired
-token) and read which requests were made.
+`socialkpi refresh --comments-from` (the demo's comments) and the tests run the real dlt sources
+against it by base URL, so the sources read recorded answers exactly as they read the platforms.
+Tests can queue faults (a 429 with Retry-After, a 403 quotaExceeded, an expired token) and read
+which requests were made. It lives beside the sources it serves, not in the demo: production code
+starts it, and only the CLI's demo command and the bench import the demo generator.
 
 The dataset (what `socialkpi demo` writes as comments.json):
     {"token": "...",
