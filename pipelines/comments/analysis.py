@@ -5,19 +5,21 @@ languages of the team's accounts) get a sentiment; a comment confidently in anot
 keeps that language and no sentiment rather than a wrong one; a comment without letters (emoji,
 "+1") is `und` and is scored by the English analyser, which reads emoji.
 
-Tone: VADER (vaderSentiment) for English and its French adaptation (vaderSentiment-fr), both
-lexicon-and-rule based, with VADER's published thresholds: compound >= 0.05 positive, <= -0.05
-negative, neutral between. tests/test_comment_sentiment.py measures both on labelled comments.
+Tone: VADER (vaderSentiment) for English and its French adaptation (vader_FR, vendored in
+pipelines/comments/french_tone without its GPL dependencies), both lexicon-and-rule based, with
+VADER's published thresholds: compound >= 0.05 positive, <= -0.05 negative, neutral between.
+tests/test_comment_sentiment.py measures both on labelled comments.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from functools import cache
 
 from stop_words import get_stop_words
+
+from pipelines.comments import french_tone
 
 SENTIMENT_LANGUAGES = ("en", "fr")
 POSITIVE_FROM, NEGATIVE_FROM = 0.05, -0.05
@@ -72,9 +74,9 @@ def detect_language(text: str) -> str:
 
 def _score(text: str, language: str) -> float | None:
     if language == "fr":
-        return round(_analysers()[1].polarity_scores(text)["compound"], 4)
+        return french_tone.compound(text)
     if language in ("en", "und"):
-        return round(_analysers()[0].polarity_scores(text)["compound"], 4)
+        return round(_english().polarity_scores(text)["compound"], 4)
     return None
 
 
@@ -87,16 +89,10 @@ def _identifier():
 
 
 @cache
-def _analysers():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer as English
+def _english():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    with warnings.catch_warnings():
-        # fuzzywuzzy warns that it uses difflib when python-Levenshtein is absent; it is fast
-        # enough for comments (120 comments in 20 ms).
-        warnings.simplefilter("ignore")
-        from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer as French
-
-    return English(), French()
+    return SentimentIntensityAnalyzer()
 
 
 # ---------------------------------------------------------------------------- topics
