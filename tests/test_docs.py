@@ -2,10 +2,11 @@
 
 Code, SQL, yml, the README and the tests cite `docs/design.md §5` or `docs/formats.md §2.1`; a
 citation that names no heading of its page sends the reader nowhere, so it fails here. The repo
-must stand alone: nothing outside docs/ may cite the design notes that used to live beside it
-(`DESIGN.md`, `FORMATS.md`, `../shared/...`); only the real export samples in `../shared/samples`
-may be read from there (tests skip when they are absent). And every declared export shape is
-named in docs/formats.md, so a new declaration without its documentation fails.
+must stand alone: nothing outside docs/ may cite the notes that used to live beside it
+(`DESIGN.md`, `FORMATS.md`, `STYLE.md`, `STACK.md`, `../shared/...`); only the real export
+samples in `../shared/samples` may be read from there (tests skip when they are absent). And
+every declared export shape is named in docs/formats.md, so a new declaration without its
+documentation fails.
 """
 
 from __future__ import annotations
@@ -41,16 +42,19 @@ SKIPPED_DIRS = {
 }
 
 # `docs/formats.md §2.1`, `docs/formats.md §2.1, §2.2 and §3`, `docs/formats.md section 4`,
-# `docs/formats.md sections 2 and 3`.
+# `docs/formats.md sections 2 and 3`. A section-cited `<page>.md` names a page of docs/.
+# Inside docs/ the pages cite each other without the folder (`formats.md §9`).
 CITATION = re.compile(
-    r"docs/(?P<page>[\w-]+\.md)\s*(?P<sections>(?:§\s?|sections?\s+)\d+(?:\.\d+)*"
+    r"(?<![\w./-])(?:docs/)?(?P<page>[\w-]+\.md)\s*(?P<sections>(?:§\s?|sections?\s+)\d+(?:\.\d+)*"
     r"(?:\s*(?:,|and|&)\s*(?:§\s?|sections?\s+)?\d+(?:\.\d+)*)*)"
 )
 NUMBER = re.compile(r"\d+(?:\.\d+)*")
 # A heading that starts with its number: `## 5. Marts`, `## §5 Marts`, `### 2.1 Facebook posts`.
 NUMBERED_HEADING = re.compile(r"^#{1,6}\s+§?\s?(?P<number>\d+(?:\.\d+)*)\.?(?:\s|$)", re.MULTILINE)
 
-OUTSIDE_NOTES = re.compile(r"\bDESIGN\.md\b|\bFORMATS\.md\b|\.\./shared/(?!samples\b)")
+# The notes that lived beside the repo in ../shared; its samples/ folder (real exports, with
+# EXPECTED.md) is test data the tests read when present, not documentation.
+OUTSIDE_NOTES = re.compile(r"\b(DESIGN|FORMATS|STYLE|STACK)\.md\b|\.\./shared/(?!samples\b)")
 
 
 def repo_files() -> list[Path]:
@@ -85,7 +89,8 @@ def test_the_citation_reader_finds_every_section_of_a_list_and_ignores_plain_men
     # The reader must see lists and both spellings, or broken citations would slip through.
     text = (
         "shapes of docs/formats.md §2.1, §2.2 and §3; docs/formats.md sections 2 and 3; "
-        "docs/design.md §8. and docs/formats.md section 4, but not docs/formats.md alone"
+        "docs/design.md §8. and docs/formats.md section 4, but not docs/formats.md alone; "
+        "(formats.md §9), not docs/design.md"
     )
     assert citations(text) == [
         ("formats.md", "2.1"),
@@ -95,6 +100,7 @@ def test_the_citation_reader_finds_every_section_of_a_list_and_ignores_plain_men
         ("formats.md", "3"),
         ("design.md", "8"),
         ("formats.md", "4"),
+        ("formats.md", "9"),
     ]
 
 
