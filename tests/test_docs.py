@@ -140,3 +140,15 @@ def test_every_declared_export_shape_is_named_in_the_formats_page(export_format)
         f"{export_format.name} ({export_format.description}) is declared in pipelines/formats but "
         "docs/formats.md does not name it: document the shape and its evidence"
     )
+
+
+@pytest.mark.parametrize("export_format", ALL_FORMATS, ids=lambda f: f.name)
+def test_every_required_column_of_a_declared_shape_is_named_in_the_formats_page(export_format):
+    # A file without a required column is quarantined: the page must tell the user it is needed.
+    page = (DOCS / "formats.md").read_text("utf-8")
+    missing = [
+        column.en[0]
+        for column in export_format.columns
+        if column.required and column.en and f"`{column.en[0]}`" not in page
+    ]
+    assert not missing, f"{export_format.name}: required columns not in docs/formats.md: {missing}"
