@@ -106,7 +106,7 @@ def _one(tokens: list[str]) -> tuple[str, list[str]]:
         assert rest[:1] == [")"], "unbalanced parenthesis in a licence expression"
         return verdict, rest[1:]
     rest = tokens[1:]
-    if rest[:1] == ["WITH"]:  # an exception (e.g. Classpath) narrows, never widens, the licence
+    if rest[:1] == ["WITH"]:  # judged by the licence alone: weighing an exception is a reviewer's job
         rest = rest[2:]
     return verdict_of_name(tokens[0]), rest
 
@@ -118,10 +118,15 @@ def declaration(meta: Message) -> str:
     """The licence as the package declares it, on one line (what REVIEWED entries record)."""
     if meta.get("License-Expression"):
         return meta["License-Expression"].strip()
-    classifiers = [
-        c.split(" :: ")[-1] for c in meta.get_all("Classifier") or [] if c.startswith("License ::")
-    ]
-    return f"{_license_name(meta) or ''} | {'; '.join(c for c in classifiers if c != 'OSI Approved')}"
+    return f"{_license_name(meta) or ''} | {'; '.join(_classified_licences(meta))}"
+
+
+def _classified_licences(meta: Message) -> list[str]:
+    """The licences the classifiers name: "License :: OSI Approved :: MIT License" gives
+    "MIT License"; a bare "License :: OSI Approved" names none."""
+    classifiers = meta.get_all("Classifier") or []
+    names = [c.split(" :: ")[-1] for c in classifiers if c.startswith("License ::")]
+    return [name for name in names if name != "OSI Approved"]
 
 
 def _license_name(meta: Message) -> str | None:
@@ -135,9 +140,7 @@ def verdict(meta: Message) -> str:
     if meta.get("License-Expression"):
         return verdict_of_expression(meta["License-Expression"])
     name = _license_name(meta)
-    options = [c.split(" :: ")[-1] for c in meta.get_all("Classifier") or [] if c.startswith("License ::")]
-    options = [c for c in options if c != "OSI Approved"]
-    verdicts = [verdict_of_name(o) for o in options]
+    verdicts = [verdict_of_name(option) for option in _classified_licences(meta)]
     if name:
         verdicts.append(
             verdict_of_expression(name) if re.search(r" (OR|AND) ", name) else verdict_of_name(name)
