@@ -176,12 +176,3 @@ def rollback(settings: Settings, postgres_url: str | None = None) -> Path:
 def sql_string(value: str | os.PathLike) -> str:
     """A SQL string literal (paths may contain quotes)."""
     return "'" + str(value).replace("'", "''") + "'"
-
-
-def __getattr__(name: str):
-    # `open_published` lived here before socialkpi.access; imports written against that keep working.
-    if name == "open_published":
-        from socialkpi.access import open_published
-
-        return open_published
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

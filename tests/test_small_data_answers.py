@@ -33,7 +33,7 @@ def _settings(request: pytest.FixtureRequest, warehouse: str) -> Settings:
 
 def _published(settings: Settings, sql: str) -> tuple[list[str], list[str], list[tuple]]:
     """Run a query as a BI tool would: on the published copy. Column names, types, rows."""
-    from socialkpi.publish import open_published
+    from socialkpi.access import open_published
 
     with open_published(settings) as con:
         relation = con.sql(sql)
