@@ -49,11 +49,11 @@
 {%- endmacro %}
 
 {#- True when the list holds the value. -#}
-{% macro list_holds(list, value) -%}
-    {{ return(adapter.dispatch('list_holds', 'socialkpi')(list, value)) }}
+{% macro has_element(list, value) -%}
+    {{ return(adapter.dispatch('has_element', 'socialkpi')(list, value)) }}
 {%- endmacro %}
 
-{% macro duckdb__list_holds(list, value) -%}
+{% macro duckdb__has_element(list, value) -%}
     list_contains({{ list }}, {{ value }})
 {%- endmacro %}
 
@@ -120,4 +120,19 @@
 
 {% macro duckdb__iso_weekday(timestamp) -%}
     isodow({{ timestamp }})
+{%- endmacro %}
+
+{#- The rows of every relation (CTE names), columns matched by name: a column some relation
+    lacks is NULL in its rows. -#}
+{% macro union_all_by_name(relations) -%}
+    {{ return(adapter.dispatch('union_all_by_name', 'socialkpi')(relations)) }}
+{%- endmacro %}
+
+{% macro duckdb__union_all_by_name(relations) -%}
+    {%- for relation in relations %}
+    select * from {{ relation }}
+    {%- if not loop.last %}
+    union all by name
+    {%- endif %}
+    {%- endfor %}
 {%- endmacro %}

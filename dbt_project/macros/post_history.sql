@@ -89,3 +89,13 @@
         {%- endfor %}
     from {{ ref(own.model) }}
 {%- endmacro %}
+
+{#- The posts of every channel, one select per channel, unioned. -#}
+{% macro posts_of_every_channel(channels) -%}
+    {%- for channel in channels %}
+    {{ cross_channel_posts(channel) }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}

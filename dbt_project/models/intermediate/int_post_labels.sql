@@ -97,8 +97,8 @@ matches as (
         on
             (folded_rules.channel is null or posts.channel = folded_rules.channel)
             and case folded_rules.match_kind
-                when 'hashtag' then {{ list_holds('posts.hashtags', 'folded_rules.term') }}
-                when 'mention' then {{ list_holds('posts.mentions', 'folded_rules.term') }}
+                when 'hashtag' then {{ has_element('posts.hashtags', 'folded_rules.term') }}
+                when 'mention' then {{ has_element('posts.mentions', 'folded_rules.term') }}
                 when 'keyword' then contains(posts.padded_words, folded_rules.term)
                 when 'regex' then {{ matches_regex('posts.folded_text', 'folded_rules.term') }}
                 when 'format' then posts.format = folded_rules.term

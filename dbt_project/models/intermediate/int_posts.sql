@@ -7,12 +7,7 @@
 with
 
 unioned as (
-    {%- for channel in ['twitter', 'facebook', 'instagram', 'linkedin', 'youtube'] %}
-    {{ cross_channel_posts(channel) }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{ posts_of_every_channel(['twitter', 'facebook', 'instagram', 'linkedin', 'youtube']) }}
 ),
 
 final as (

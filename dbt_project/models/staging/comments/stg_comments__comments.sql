@@ -19,11 +19,8 @@ forgotten as (
 ),
 
 unioned as (
-    select * from youtube
-    union all by name
-    select * from facebook
-    union all by name
-    select * from instagram
+    -- the platforms' raw tables do not have the same columns: matched by name, missing ones NULL
+    {{ union_all_by_name(['youtube', 'facebook', 'instagram']) }}
 ),
 
 renamed as (

@@ -85,9 +85,7 @@ business_suite_typed as (
 ),
 
 typed as (
-    select * from business_suite_typed
-    union all by name
-    select * from legacy_typed
+    {{ union_all_by_name(['business_suite_typed', 'legacy_typed']) }}
 ),
 
 one_row_per_snapshot as (

@@ -73,7 +73,9 @@ typed as (
         {{ null_if_token('post_url') }} as post_url,
         {{ null_if_token('post_type') }} as post_type,
         coalesce(
-            _format = 'instagram.stories' or {{ like_ignoring_case('post_type', "'%story%'") }}, false
+            _format = 'instagram.stories'
+            or {{ like_ignoring_case('post_type', "'%story%'") }},
+            false
         ) as is_story,
         ---------- timestamps
         {{ local_export_time_to_utc('posted_at') }} as posted_at,
