@@ -3,7 +3,8 @@
 import argparse
 from pathlib import Path
 
-from pipelines.load import load_exports, pipelines_dir_for
+from pipelines.load import load_exports
+from pipelines.paths import pipelines_dir_for
 
 
 def main() -> None:

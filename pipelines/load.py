@@ -55,12 +55,6 @@ class LoadReport:
         return [e for e in self.entries if e.status not in (LOADED, DUPLICATE)]
 
 
-def pipelines_dir_for(warehouse: Path) -> Path:
-    """dlt's working state lives beside the warehouse it describes (never in ~/.dlt), so two
-    warehouses never share pending packages or schemas."""
-    return warehouse.parent / ".dlt_pipelines"
-
-
 # Parsed rows are landed (and their files recorded in the ledger) in batches of about this much
 # Arrow data, so a first load of years of exports never holds them all in memory at once (the
 # peak is a few times this), and a load killed half-way keeps what it had recorded.
