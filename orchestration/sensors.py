@@ -17,8 +17,7 @@ import dagster as dg
 
 from orchestration.constants import EXPORTS_SENSOR, REFRESH_JOB
 from orchestration.resources import SocialKpiResource
-from pipelines.exports import ExportsFolderMissing, list_exports
-from pipelines.reader import ExportFile
+from pipelines.exports import ExportFile, ExportsFolderMissing, list_exports
 
 # A file modified less than this long ago may still be downloading or copying: wait a tick.
 SETTLE = timedelta(seconds=60)

@@ -19,11 +19,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pipelines.errors import QUARANTINED, UNRECOGNISED
-from pipelines.reader import ExportFile
 
 
 class ExportsFolderMissing(Exception):
     """The exports folder or URL does not exist."""
+
+
+# Defined here, where files are listed, so that listing never imports the reader (Arrow, every
+# declared format): a sensor or `socialkpi files` that only looks at the folder stays light.
+@dataclass(frozen=True)
+class ExportFile:
+    """One file as found in the exports folder."""
+
+    relative_path: str
+    url: str
+    size_bytes: int
+    modified_at: datetime
 
 
 @dataclass(frozen=True)

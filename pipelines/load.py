@@ -21,12 +21,12 @@ import pyarrow.compute as pc
 
 from pipelines import checkpoints, ledger
 from pipelines.errors import DUPLICATE, LOADED
-from pipelines.exports import Listed, list_exports
+from pipelines.exports import ExportFile, Listed, list_exports
 from pipelines.formats import ALL_FORMATS
 from pipelines.ledger import LedgerEntry
 from pipelines.memory import duckdb_memory_limit
 from pipelines.progress import Counted
-from pipelines.reader import ExportFile, ParsedExport, lineage_types, table_columns
+from pipelines.reader import ParsedExport, lineage_types, table_columns
 from pipelines.reading import FileRead, read_files
 from pipelines.recognise import short_cell
 from pipelines.recovery import Recovery, landing_done, mark_landing, recover

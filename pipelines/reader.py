@@ -24,6 +24,7 @@ import pyarrow.csv as pacsv
 from pipelines.containers import unpack
 from pipelines.decode import CsvLayout, bom_of, decode_text, find_header, find_header_in_rows, split_blocks
 from pipelines.errors import QUARANTINED, UNRECOGNISED, UnreadableExport
+from pipelines.exports import ExportFile
 from pipelines.formats import ALL_FORMATS, ExportFormat
 from pipelines.formats.spec import COUNT, DURATION, PERCENT, RATE, TIMESTAMP
 from pipelines.provenance import Provenance, resolve
@@ -72,16 +73,6 @@ _LINEAGE_TYPES = {
     # When the file was downloaded (pipelines/provenance.py): which of two downloads is newer.
     "_downloaded_at": pa.timestamp("us", tz="UTC"),
 }
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    """One file as found in the exports folder."""
-
-    relative_path: str
-    url: str
-    size_bytes: int
-    modified_at: datetime
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ import jinja2
 import pytest
 
 from pipelines.errors import QUARANTINED, UnreadableExport
+from pipelines.exports import ExportFile
 from pipelines.provenance import PLATFORM_FOLDERS, account_folder, normalize_account
-from pipelines.reader import ExportFile, read_export
+from pipelines.reader import read_export
 from socialkpi.runstate import project_fingerprint
 from socialkpi.settings import Settings, load_settings
 from tests.conftest import REPO, require_samples, run_cli

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from pipelines.errors import QUARANTINED, UNRECOGNISED, UnreadableExport
-from pipelines.reader import ExportFile, read_export
+from pipelines.exports import ExportFile
+from pipelines.reader import read_export
 from socialkpi.demo.twitter import X_OVERVIEW_HEADER
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

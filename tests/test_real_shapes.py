@@ -19,7 +19,8 @@ import duckdb
 import pytest
 
 from pipelines.errors import UnreadableExport
-from pipelines.reader import ExportFile, ParsedExport, read_export
+from pipelines.exports import ExportFile
+from pipelines.reader import ParsedExport, read_export
 from socialkpi.demo.linkedin import _workbook_bytes
 from socialkpi.settings import Settings, load_settings
 from tests.conftest import SamplesRefresh, require_samples, run_cli

@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 import openpyxl
 import pytest
 
+from pipelines.exports import ExportFile
 from pipelines.formats import ALL_FORMATS, ExportFormat
 from pipelines.formats.spec import COUNT, DURATION, ID, PERCENT, RATE, TIMESTAMP
-from pipelines.reader import ExportFile, read_export
+from pipelines.reader import read_export
 
 MOMENT = datetime(2025, 3, 20, 14, 5, 9, tzinfo=UTC)
 SAMPLE_BY_KIND = {COUNT: "1234", RATE: "0.0384", PERCENT: "3.51", DURATION: "0:04:04", ID: "id-0042"}
