@@ -17,10 +17,7 @@
         select *
         from {{ ref('stg_meta__daily_series') }}
         where channel = '{{ channel }}' and metric is not null
-        qualify row_number() over (
-            partition by account, metric, date
-            order by {{ newest_download_first() }}
-        ) = 1
+        {{ keep_first('account, metric, date', newest_download_first()) }}
     ) as latest_download
     group by latest_download.account, latest_download.date
 {%- endmacro %}

@@ -136,3 +136,26 @@
     {%- endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#- A UTC timestamp as the wall-clock time of the named time zone, without zone. -#}
+{% macro wall_clock_in(utc_timestamp, time_zone) -%}
+    {{ return(adapter.dispatch('wall_clock_in', 'socialkpi')(utc_timestamp, time_zone)) }}
+{%- endmacro %}
+
+{% macro duckdb__wall_clock_in(utc_timestamp, time_zone) -%}
+    ({{ utc_timestamp }} at time zone 'UTC') at time zone '{{ time_zone }}'
+{%- endmacro %}
+
+{#- One value of the columns that compares column by column, in the order given: the greater
+    value is greater in the first column that differs. -#}
+{% macro record_ordered_by(columns) -%}
+    {{ return(adapter.dispatch('record_ordered_by', 'socialkpi')(columns)) }}
+{%- endmacro %}
+
+{% macro duckdb__record_ordered_by(columns) -%}
+    {
+        {%- for column in columns %}
+        '{{ column }}': {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    }
+{%- endmacro %}

@@ -104,5 +104,5 @@
 
 {#- A UTC timestamp as wall-clock time in the team's time zone. -#}
 {% macro to_local_time(utc_timestamp) -%}
-    ({{ utc_timestamp }} at time zone 'UTC') at time zone '{{ var("local_timezone") }}'
+    {{ wall_clock_in(utc_timestamp, var('local_timezone')) }}
 {%- endmacro %}

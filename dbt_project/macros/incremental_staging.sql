@@ -15,7 +15,7 @@
             select *
             from {{ relation }}
             where {{ ingested_at }} > (
-                select coalesce(max(ingested_at), '-infinity'::timestamptz) from {{ this }}
+                select coalesce(max(ingested_at), {{ earliest_timestamp() }}) from {{ this }}
             )
         )
     {%- else -%}

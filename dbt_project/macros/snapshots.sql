@@ -10,12 +10,7 @@
 {#- The download order as one value: a struct compares field by field, so the greater value is
     the newer download (the rule above, most significant field first). -#}
 {% macro download_order() -%}
-    {
-        'snapshot_date': snapshot_date,
-        'downloaded_at': downloaded_at,
-        'file_sha256': file_sha256,
-        'source_file': source_file
-    }
+    {{ record_ordered_by(['snapshot_date', 'downloaded_at', 'file_sha256', 'source_file']) }}
 {%- endmacro %}
 
 {#- An ORDER BY term putting the newest download first (qualify row_number() ... = 1). -#}
@@ -35,9 +30,7 @@
         select cast(null as timestamptz) as _downloaded_at
         where false
     ) as landed
-    qualify row_number() over (
-        partition by _file_sha256, _source_file, _row_number order by _ingested_at desc
-    ) = 1
+    {{ keep_first('_file_sha256, _source_file, _row_number', '_ingested_at desc') }}
 {%- endmacro %}
 
 {#- One row per `keys` and snapshot date: the newest download of that snapshot. `preferred`, an
@@ -70,13 +63,12 @@
             )
         {%- endif %}
     ) as candidates
-    qualify row_number() over (
-        partition by {{ keys | join(', ') }}, snapshot_date
-        order by
-            {{ preferred ~ ', ' if preferred }}{{ newest_download_first() }},
-            -- the same download read again (a re-read row) replaces what was built from it
-            _already_built
-    ) = 1
+    {#- _already_built last: the same download read again (a re-read row) replaces what was built
+        from it. #}
+    {{ keep_first(
+        keys | join(', ') ~ ', snapshot_date',
+        (preferred ~ ', ' if preferred else '') ~ newest_download_first() ~ ', _already_built'
+    ) }}
 {%- endmacro %}
 
 {#- The latest snapshot per `keys`, with the first snapshot date and the number of snapshots:
@@ -88,15 +80,12 @@
         min(snapshot_date) over (partition by {{ keys | join(', ') }}) as first_seen_date,
         count(*) over (partition by {{ keys | join(', ') }}) as snapshot_count
     from {{ relation }}
-    qualify row_number() over (
-        partition by {{ keys | join(', ') }}
-        order by {{ newest_download_first() }}
-    ) = 1
+    {{ keep_first(keys | join(', '), newest_download_first()) }}
 {%- endmacro %}
 
 {#- The value of `column` from the newest download that carried it: for daily series where some
     downloads carry only some metrics (YouTube's Totals.csv has views only, its Table data.csv
     has watch time too). -#}
 {% macro latest_known(column) -%}
-    arg_max({{ column }}, {{ download_order() }}) filter (where {{ column }} is not null)
+    {{ value_of_max(column, download_order()) }}
 {%- endmacro %}
