@@ -13,8 +13,8 @@ from orchestration.resources import SocialKpiResource
 from orchestration.retries import WAREHOUSE_LOCK_RETRY, only_a_held_lock_is_retried
 from pipelines.formats import ALL_FORMATS
 from pipelines.ledger import newest_exports
+from pipelines.reconcile import mismatches
 from socialkpi import steps
-from socialkpi.reconcile import mismatches
 from socialkpi.settings import schedule_timezone
 
 # dbt's source keys are [schema, table]: raw_twitter/tweets feeds stg_twitter__tweet_snapshots.

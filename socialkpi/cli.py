@@ -29,12 +29,12 @@ from pipelines.errors import STATUSES
 from pipelines.exports import ExportsFolderMissing, printable
 from pipelines.ledger import ledger_listing
 from pipelines.load import LoadReport
+from pipelines.reconcile import ReconciliationFailed
 from pipelines.writer_lock import WarehouseBusy, writing
 from socialkpi import comments, steps
 from socialkpi.access import open_published
 from socialkpi.failure_line import failure_line, quiet_dlt_logs, raise_on_sigterm
 from socialkpi.publish import PublishFailed, PublishResult, rollback
-from socialkpi.reconcile import ReconciliationFailed
 from socialkpi.settings import Settings, load_settings
 from socialkpi.transform import BuildFailed
 

@@ -14,11 +14,11 @@ from pipelines.errors import LOADED, QUARANTINED
 from pipelines.exports import ExportsFolderMissing
 from pipelines.ledger import UNLOADED_BY, adopt_decided_channels
 from pipelines.load import LoadReport, load_exports
+from pipelines.reconcile import reconcile
 from pipelines.unload import Unloaded, loaded_at_path
 from socialkpi import comments, runstate
 from socialkpi.isolation import build_isolating, quarantine
 from socialkpi.publish import PublishResult, publish
-from socialkpi.reconcile import reconcile
 from socialkpi.settings import Settings
 from socialkpi.transform import BuildFailed, parsed_meanwhile, run_dbt
 
@@ -106,7 +106,7 @@ def refresh(
     with parsed_meanwhile(settings):
         report = load(settings, progress)
         comments_report = load_comments(settings, progress)
-        say(f"reconciled {reconcile(settings)} loaded files with raw")
+        say(f"reconciled {reconcile(settings.warehouse)} loaded files with raw")
     inputs = runstate.current_inputs(settings)
     plan = runstate.plan_build(settings, inputs)
     say(plan.why)

@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.reconcile import ReconciliationFailed, mismatches, reconcile
 from pipelines.writer_lock import WAIT_ENV, WarehouseBusy, lock_path, writing
-from socialkpi.reconcile import ReconciliationFailed, mismatches, reconcile
 from socialkpi.settings import Settings
 from tests import hostile
 from tests.conftest import SOCIALKPI, TEST_PSEUDONYM_KEY
@@ -260,7 +260,7 @@ def test_a_file_landed_twice_stops_the_night_at_the_reconciliation_saying_so(wor
         (rows,) = con.execute("select count(*) from raw_twitter.account_daily").fetchone()
 
     with pytest.raises(ReconciliationFailed) as failed:
-        reconcile(workspace)
+        reconcile(workspace.warehouse)
 
     assert (
         f"{X_DAILY}: ledger {rows // 2} rows, raw {rows} ({rows // 2} of them landed more than once)"

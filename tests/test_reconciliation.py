@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from socialkpi.reconcile import mismatches
+from pipelines.reconcile import mismatches
 from socialkpi.settings import Settings
 from tests.conftest import run_cli
 

@@ -5,11 +5,12 @@ raw table), and nothing downstream should trust the raw layer until someone look
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from pipelines.formats import ALL_FORMATS
 from pipelines.ledger import LEDGER_TABLE
-from socialkpi.settings import Settings
 
 
 class ReconciliationFailed(Exception):
@@ -79,10 +80,10 @@ def _differing(con: duckdb.DuckDBPyConnection, rows: str) -> list[tuple[str, int
     ).fetchall()
 
 
-def reconcile(settings: Settings) -> int:
+def reconcile(warehouse: Path) -> int:
     """Raise ReconciliationFailed naming every file whose rows do not add up; return the number
     of loaded files checked."""
-    with duckdb.connect(str(settings.warehouse)) as con:
+    with duckdb.connect(str(warehouse)) as con:
         problems = mismatches(con)
         repeated = repeated_rows(con, [file for file, _read, _raw in problems[:5]]) if problems else {}
         (checked,) = con.execute(
