@@ -64,6 +64,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint dbt_project --disable-progress-bar --processes 2
+	# The import contracts of pyproject.toml: no upward imports, no demo in production, no cycles.
+	$(BIN)/lint-imports --no-logo
 
 format: install
 	$(BIN)/ruff format .
