@@ -4,40 +4,27 @@
 with
 
 daily_marts as (
+    -- X's daily export states how many posts it published; the other daily exports do not.
     select
         channel,
         account,
         date,
         posts_published as stated_posts_published
     from {{ ref('twitter_account_daily') }}
-    union all
-    select
-        channel,
-        account,
-        date,
-        cast(null as bigint) as stated_posts_published
-    from {{ ref('facebook_page_daily') }}
-    union all
-    select
-        channel,
-        account,
-        date,
-        cast(null as bigint) as stated_posts_published
-    from {{ ref('instagram_account_daily') }}
-    union all
-    select
-        channel,
-        account,
-        date,
-        cast(null as bigint) as stated_posts_published
-    from {{ ref('linkedin_page_daily') }}
-    union all
-    select
-        channel,
-        account,
-        date,
-        cast(null as bigint) as stated_posts_published
-    from {{ ref('youtube_channel_daily') }}
+    {%- for daily_mart in [
+        'facebook_page_daily',
+        'instagram_account_daily',
+        'linkedin_page_daily',
+        'youtube_channel_daily',
+    ] %}
+        union all
+        select
+            channel,
+            account,
+            date,
+            cast(null as bigint) as stated_posts_published
+        from {{ ref(daily_mart) }}
+    {%- endfor %}
 ),
 
 follower_days as (
