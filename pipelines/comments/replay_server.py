@@ -217,22 +217,13 @@ def replay_sources(api: CommentApi) -> list:
     from pipelines.comments.config import source_for
 
     data = api.dataset
+    # Each platform's id field in the dataset, and where its API answers.
+    endpoints = {
+        "youtube": ("channel_id", api.youtube_url),
+        "facebook": ("page_id", api.graph_url),
+        "instagram": ("user_id", api.graph_url),
+    }
     return [
-        source_for(
-            "youtube",
-            data["youtube"]["account"],
-            data["youtube"]["channel_id"],
-            data["token"],
-            api.youtube_url,
-        ),
-        source_for(
-            "facebook", data["facebook"]["account"], data["facebook"]["page_id"], data["token"], api.graph_url
-        ),
-        source_for(
-            "instagram",
-            data["instagram"]["account"],
-            data["instagram"]["user_id"],
-            data["token"],
-            api.graph_url,
-        ),
+        source_for(platform, data[platform]["account"], data[platform][id_field], data["token"], url)
+        for platform, (id_field, url) in endpoints.items()
     ]
