@@ -25,8 +25,8 @@ from orchestration.constants import ALERT_SENSOR, REFRESH_JOB
 from orchestration.freshness import LEDGER_KEY
 from orchestration.publish import PUBLISHED_KEY
 from orchestration.resources import build_resources
-from socialkpi.isolation import MAX_FILES_PER_CHECK_ENV
-from socialkpi.settings import Settings, load_settings
+from pipelines.settings import Settings, load_settings
+from socialkpi.build.isolation import MAX_FILES_PER_CHECK_ENV
 from tests.conftest import latest_ledger_row
 
 # A blocking check: no platform writes a day without its date. (A rate above 1 only warns: X

@@ -26,7 +26,7 @@ def _loaded_by(module: str) -> list[str]:
     return json.loads(done.stdout)
 
 
-@pytest.mark.parametrize("module", ["socialkpi.settings", "pipelines.paths", "pipelines.exports"])
+@pytest.mark.parametrize("module", ["pipelines.settings", "pipelines.paths", "pipelines.exports"])
 def test_importing_the_settings_or_listing_the_exports_loads_no_engine_and_no_reader(module):
     assert _loaded_by(module) == []
 
