@@ -4,9 +4,14 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from functools import cache
+from graphlib import TopologicalSorter
 from typing import Any
 
 import dagster as dg
+from dagster._core.storage.asset_check_execution_record import (
+    COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES as COMPLETED,
+)
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 from dagster_dbt import DagsterDbtTranslator, dbt_assets
 from dagster_dbt.asset_utils import get_subset_selection_for_context
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
@@ -95,8 +100,7 @@ def dbt_build(context: dg.AssetExecutionContext, settings: Settings) -> Iterator
         context.log.warning(f"quarantined {file.relative_path}: {file.reason}")
     if built.quarantined:
         yield quarantine_observation(built.quarantined)
-    yield from round_events(context, manifest, rounds, settings)
-    yield from current_without_rebuild(context, manifest, rounds, built.plan.why)
+    yield from round_events(context, manifest, rounds, settings, built.plan.why)
 
 
 def dbt_manifest() -> Mapping[str, Any]:
@@ -119,10 +123,14 @@ def round_events(
     manifest: Mapping[str, Any],
     rounds: list[list[dict]],
     settings: Settings,
+    why: str = "",
 ) -> Iterator[Any]:
     """Dagster's events for dbt's result events: the last round's as this step's outputs and
     check results (with the tables' row counts and columns), the earlier rounds' failed checks as
-    evaluations only (a step yields each output once)."""
+    evaluations only (a step yields each output once); then, after a build that passed (`why`
+    says why), every selected model it did not rebuild, as current (`rebuilt: false`). Outputs
+    go in the graph's order, which a multi-asset must keep, whatever order dbt's threads finished
+    in."""
     target = dbt_target(settings)
     for earlier in rounds[:-1]:
         for raw in earlier:
@@ -139,21 +147,74 @@ def round_events(
             manifest, TRANSLATOR, context, target, dbt_project
         )
     ]
-    yield from with_table_facts(events, manifest, settings.warehouse)
+    rebuilt = {raw["data"]["node_info"]["unique_id"] for raw in last}
+    keys = asset_keys_by_node(manifest)
+    if why:  # the build passed: what it did not rebuild is current, its checks' results stand
+        current = [
+            key
+            for unique_id, key in keys.items()
+            if unique_id not in rebuilt and key in context.selected_asset_keys
+        ]
+        events += [
+            dg.MaterializeResult(asset_key=key, metadata={"rebuilt": False, "why": why}) for key in current
+        ]
+        events += results_that_stand(context, set(current), why)
+    position = {key.to_python_identifier(): index for index, key in enumerate(keys.values())}
+    outputs = sorted(
+        (e for e in events if isinstance(e, dg.Output | dg.MaterializeResult)),
+        key=lambda e: position.get(output_name(e), -1),
+    )
+    others = [e for e in events if not isinstance(e, dg.Output | dg.MaterializeResult)]
+    yield from with_table_facts([*outputs, *others], manifest, settings.warehouse)
 
 
-def current_without_rebuild(
-    context: dg.AssetExecutionContext, manifest: Mapping[str, Any], rounds: list[list[dict]], why: str
-) -> Iterator[dg.MaterializeResult]:
-    built = {raw["data"]["node_info"]["unique_id"] for raw in (rounds[-1] if rounds else [])}
-    keys = {
-        TRANSLATOR.get_asset_spec(manifest, unique_id, dbt_project).key: unique_id
+def results_that_stand(
+    context: dg.AssetExecutionContext, current: set[dg.AssetKey], why: str
+) -> list[dg.AssetCheckResult]:
+    """The checks of models the plan did not rebuild did not run: the rows they check did not
+    change. Each one's last pass stands and is reported again (`ran: false`), so the publish
+    gate (orchestration/publish.py) reads a result for every blocking check of the run. A check
+    that never passed stays unevaluated, and the gate refuses."""
+    storage = context.instance.event_log_storage
+    stood = []
+    for check_key in sorted(context.selected_asset_check_keys, key=str):
+        if check_key.asset_key not in current:
+            continue
+        history = storage.get_asset_check_execution_history(check_key, limit=1, status=COMPLETED)
+        if history and history[0].status == AssetCheckExecutionRecordStatus.SUCCEEDED:
+            stood.append(
+                dg.AssetCheckResult(
+                    asset_key=check_key.asset_key,
+                    check_name=check_key.name,
+                    passed=True,
+                    metadata={"ran": False, "why": why, "passed_in_run": history[0].run_id},
+                )
+            )
+    return stood
+
+
+def asset_keys_by_node(manifest: Mapping[str, Any]) -> dict[str, dg.AssetKey]:
+    """unique_id -> asset key of every model, seed and snapshot, parents before children."""
+    nodes = {
+        unique_id: node
         for unique_id, node in manifest["nodes"].items()
         if node["resource_type"] in ("model", "seed", "snapshot")
     }
-    for key in sorted(context.selected_asset_keys, key=str):
-        if key in keys and keys[key] not in built:
-            yield dg.MaterializeResult(asset_key=key, metadata={"rebuilt": False, "why": why})
+    graph = {
+        unique_id: [p for p in node.get("depends_on", {}).get("nodes", []) if p in nodes]
+        for unique_id, node in nodes.items()
+    }
+    return {
+        unique_id: TRANSLATOR.get_asset_spec(manifest, unique_id, dbt_project).key
+        for unique_id in TopologicalSorter(graph).static_order()
+    }
+
+
+def output_name(event: dg.Output | dg.MaterializeResult) -> str:
+    """The output's name as dagster-dbt names a model's output (its asset key as an identifier)."""
+    if isinstance(event, dg.MaterializeResult):
+        return event.asset_key.to_python_identifier()
+    return event.output_name
 
 
 def quarantine_observation(held: list[Unloaded]) -> dg.AssetObservation:

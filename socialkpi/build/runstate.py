@@ -85,16 +85,6 @@ def plan_build(settings: Settings, inputs: Inputs) -> BuildPlan:
     return BuildPlan(False, ("--select", *selection), why)
 
 
-def dagster_build_arguments(settings: Settings) -> tuple[str, ...]:
-    """For Dagster's `dbt build` (which may select any subset of models, so it never counts as a
-    build that passed): `--full-refresh` when the incremental staging tables were built by other
-    code than this."""
-    inputs = current_inputs(settings)
-    plan = plan_build(settings, inputs)
-    record(settings, BUILD_STARTED, inputs)
-    return ("--full-refresh",) if "--full-refresh" in plan.dbt_arguments else ()
-
-
 def last(settings: Settings, step: str) -> tuple[Inputs, str] | None:
     """The inputs the step last succeeded with, and what it noted (build: when it started;
     publish: the file it produced)."""
