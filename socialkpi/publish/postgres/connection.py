@@ -118,5 +118,8 @@ def _socket(target: Target) -> socket.socket:
     else:
         sock = socket.create_connection((target.host, target.port), timeout)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        # As libpq: a short message (COPY's end after its last chunk) goes out at once instead of
+        # waiting for the server's delayed ACK (Nagle), about 40 ms per mart otherwise.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.settimeout(None)
     return sock

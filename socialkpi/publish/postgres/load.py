@@ -3,8 +3,10 @@ marts are, rows streamed with COPY, then keys and the dbt descriptions.
 
 Measured on the demo's 23 marts (PostgreSQL 15, this machine): COPY of DuckDB-written CSV through
 psycopg 0.22 s warm, 0.35 s cold; DuckDB's postgres extension (INSERT ... SELECT into the attached
-database) 0.46 s warm, 0.93 s cold, with the same rows. COPY it is, with no extension to ship;
-through pg8000 now (PLACEHOLDER).
+database) 0.46 s warm, 0.93 s cold, with the same rows. COPY it is, with no extension to ship.
+The driver is pg8000 now (a permissive licence): the whole publish of those marts into a fresh
+database, alternated six times with psycopg's on the same busy machine, took the same wall time
+(2.5 s median each) and the same client CPU (0.5 s), once its socket sends without Nagle's delay.
 """
 
 from __future__ import annotations
