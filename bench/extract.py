@@ -1,5 +1,6 @@
 """A BI extract of 100k rows: through PostgreSQL (the marts as `socialkpi publish --postgres`
-writes them, read with psycopg as a PostgreSQL driver reads them) against the same rows from the
+writes them through pg8000, read with psycopg, a dev dependency here, as a BI tool's PostgreSQL
+driver reads them) against the same rows from the
 published DuckDB file (a hardened read-only connection, socialkpi.serve.access). Prints the ratio.
 
 `make bench` runs it on the warehouse the refresh benchmark leaves; any published warehouse does:

@@ -233,6 +233,22 @@ def _pair(url: str) -> tuple[int, int]:
         ).fetchone()
 
 
+def test_a_load_whose_row_count_differs_from_the_warehouse_swaps_nothing_in_and_leaves_no_trace(
+    published, warehouse, tmp_path
+):
+    """The load is one transaction: a mart that does not hold the warehouse's rows fails it, and
+    PostgreSQL is as it was, without a half-loaded `marts_loading`."""
+    before = _pair(published.reader_url)
+    night = smaller_copy(warehouse.published_marts, tmp_path / "night.duckdb", 7)
+    with pytest.raises(
+        publish_postgres.PostgresPublishFailed, match=r"twitter_posts holds \d+ rows, the warehouse 1;"
+    ):
+        publish_postgres.publish_marts(night, published.writer_url, {"twitter_posts": 1})
+    assert _pair(published.reader_url) == before
+    with psycopg.connect(published.writer_url) as con:
+        assert con.execute("select 1 from pg_namespace where nspname = 'marts_loading'").fetchone() is None
+
+
 def test_a_refresh_with_nothing_new_publishes_again_to_postgres_after_a_rollback_there(
     published, warehouse, monkeypatch
 ):

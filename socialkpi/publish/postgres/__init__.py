@@ -18,9 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import psycopg
-from psycopg import sql
+from pg8000.native import Connection, identifier, literal
 
+from socialkpi.publish.postgres.connection import (
+    POSTGRES_URL_ENV,
+    PostgresPublishFailed,
+    first_row,
+    session,
+    transaction,
+)
 from socialkpi.publish.postgres.docs import MartDocs, mart_docs
 from socialkpi.publish.postgres.load import (
     UnmappedType,
@@ -31,6 +37,7 @@ from socialkpi.publish.postgres.load import (
 )
 
 __all__ = [
+    "POSTGRES_URL_ENV",
     "PostgresPublishFailed",
     "UnmappedType",
     "drop_previous",
@@ -39,16 +46,11 @@ __all__ = [
     "rollback",
 ]
 
-POSTGRES_URL_ENV = "SOCIALKPI_POSTGRES_URL"
 LIVE, PREVIOUS, LOADING = "marts", "marts_previous", "marts_loading"
 _CONTENT = re.compile(r"\(content ([0-9a-f]{64})\)")
 # The swap waits this long for a query still reading the schema it drops (marts_previous), then
 # gives up and leaves everything as it was.
 SWAP_LOCK_TIMEOUT = "60s"
-
-
-class PostgresPublishFailed(Exception):
-    """PostgreSQL could not be reached or the copy did not match; what readers see is untouched."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ def postgres_url(explicit: str | None = None) -> str | None:
 
 def publish_marts(published_copy: Path, url: str, expected_rows: dict[str, int]) -> PostgresPublish:
     """Load the published DuckDB copy into PostgreSQL and swap it in, unless it is there already."""
-    with duckdb.connect(str(published_copy), read_only=True) as source, _connect(url) as target:
+    with duckdb.connect(str(published_copy), read_only=True) as source, session(url) as target:
         marts = mart_columns(source)
         content = fingerprint(source, marts)
         if content_of_live_schema(target) == content:
@@ -77,9 +79,9 @@ def is_current(published_copy: Path, url: str) -> bool:
     """PostgreSQL's `marts` holds what the published copy holds (False if it cannot be reached:
     the publish that follows says why)."""
     try:
-        with duckdb.connect(str(published_copy), read_only=True) as source, _connect(url) as target:
+        with duckdb.connect(str(published_copy), read_only=True) as source, session(url) as target:
             return content_of_live_schema(target) == fingerprint(source, mart_columns(source))
-    except (psycopg.Error, duckdb.Error, PostgresPublishFailed):
+    except (duckdb.Error, PostgresPublishFailed):
         return False
 
 
@@ -92,25 +94,27 @@ def fingerprint(source: duckdb.DuckDBPyConnection, marts: dict[str, list[tuple[s
     return digest.hexdigest()
 
 
-def content_of_live_schema(target: psycopg.Connection) -> str | None:
-    row = target.execute(
-        "select obj_description(oid, 'pg_namespace') from pg_namespace where nspname = %s", [LIVE]
-    ).fetchone()
+def content_of_live_schema(target: Connection) -> str | None:
+    row = first_row(
+        target,
+        "select obj_description(oid, 'pg_namespace') from pg_namespace where nspname = :name",
+        name=LIVE,
+    )
     found = _CONTENT.search(row[0] or "") if row else None
     return found.group(1) if found else None
 
 
 def rollback(url: str) -> None:
     """Swap `marts_previous` back in (the current marts become the previous)."""
-    with _connect(url) as target:
-        exists = {n for (n,) in target.execute("select nspname from pg_namespace").fetchall()}
+    with session(url) as target:
+        exists = {n for (n,) in target.run("select nspname from pg_namespace")}
         if PREVIOUS not in exists:
             raise PostgresPublishFailed(f"PostgreSQL has no {PREVIOUS} schema: nothing to roll back to")
-        with target.transaction():
-            target.execute(f"set local lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
-            target.execute(f"alter schema {LIVE} rename to {LOADING}")
-            target.execute(f"alter schema {PREVIOUS} rename to {LIVE}")
-            target.execute(f"alter schema {LOADING} rename to {PREVIOUS}")
+        with transaction(target):
+            target.run(f"set local lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
+            target.run(f"alter schema {LIVE} rename to {LOADING}")
+            target.run(f"alter schema {PREVIOUS} rename to {LIVE}")
+            target.run(f"alter schema {LOADING} rename to {PREVIOUS}")
             readers_see_only_live(target)
 
 
@@ -119,25 +123,15 @@ def drop_previous(url: str | None = None) -> None:
     forgotten). A rollback then has nothing to swap back, and says so."""
     url = postgres_url(url)
     if url:
-        with _connect(url) as target:
-            target.execute(f"drop schema if exists {PREVIOUS} cascade")
-
-
-def _connect(url: str) -> psycopg.Connection:
-    try:
-        # autocommit: each step commits on its own; the swap is one explicit transaction.
-        con = psycopg.connect(url, autocommit=True, connect_timeout=30)
-    except psycopg.Error as error:
-        raise PostgresPublishFailed(f"cannot connect to PostgreSQL ({POSTGRES_URL_ENV}): {error}") from None
-    con.execute("set time zone 'UTC'")
-    return con
+        with session(url) as target:
+            target.run(f"drop schema if exists {PREVIOUS} cascade")
 
 
 def _load(source, target, marts, expected_rows: dict[str, int], content: str) -> dict[str, int]:
     docs = mart_docs()
-    with target.transaction():
-        target.execute(f"drop schema if exists {LOADING} cascade")
-        target.execute(f"create schema {LOADING}")
+    with transaction(target):
+        target.run(f"drop schema if exists {LOADING} cascade")
+        target.run(f"create schema {LOADING}")
         rows = {}
         for name, columns in marts.items():
             rows[name] = copy_mart(source, target, LOADING, name, columns, docs.get(name, MartDocs()))
@@ -151,17 +145,15 @@ def _load(source, target, marts, expected_rows: dict[str, int], content: str) ->
         if missing:
             raise PostgresPublishFailed(f"the published copy lacks {', '.join(missing)}; not swapped in")
         comment = f"The socialkpi marts, one table per mart (content {content})"
-        target.execute(
-            sql.SQL("comment on schema {} is {}").format(sql.Identifier(LOADING), sql.Literal(comment))
-        )
+        target.run(f"comment on schema {identifier(LOADING)} is {literal(comment)}")
     return rows
 
 
-def _swap_in(target: psycopg.Connection) -> None:
-    with target.transaction():
-        target.execute(f"set local lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
-        target.execute(f"drop schema if exists {PREVIOUS} cascade")
-        if target.execute("select 1 from pg_namespace where nspname = %s", [LIVE]).fetchone():
-            target.execute(f"alter schema {LIVE} rename to {PREVIOUS}")
-        target.execute(f"alter schema {LOADING} rename to {LIVE}")
+def _swap_in(target: Connection) -> None:
+    with transaction(target):
+        target.run(f"set local lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
+        target.run(f"drop schema if exists {PREVIOUS} cascade")
+        if first_row(target, "select 1 from pg_namespace where nspname = :name", name=LIVE):
+            target.run(f"alter schema {LIVE} rename to {PREVIOUS}")
+        target.run(f"alter schema {LOADING} rename to {LIVE}")
         readers_see_only_live(target)

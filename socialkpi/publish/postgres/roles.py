@@ -10,9 +10,9 @@ administrator once.
 
 from __future__ import annotations
 
-import psycopg
-from psycopg import sql
+from pg8000.native import Connection, identifier, literal
 
+from socialkpi.publish.postgres.connection import first_row, session, transaction
 from socialkpi.publish.postgres.load import READER_ROLE
 
 WRITER_ROLE = "socialkpi_writer"
@@ -22,33 +22,26 @@ READER_PASSWORD_ENV = "SOCIALKPI_POSTGRES_READER_PASSWORD"
 
 def setup_roles(admin_url: str, writer_password: str, reader_password: str, reader_timeout: str) -> str:
     """Create or update both roles in the admin URL's database; the database's name."""
-    with psycopg.connect(admin_url, autocommit=True) as con, con.transaction():
-        (database,) = con.execute("select current_database()").fetchone()
-        db = sql.Identifier(database)
-        writer, reader = sql.Identifier(WRITER_ROLE), sql.Identifier(READER_ROLE)
-        for role, password in ((writer, writer_password), (reader, reader_password)):
-            verb = "alter" if _role_exists(con, role) else "create"
-            con.execute(sql.SQL(verb + " role {} login password {}").format(role, sql.Literal(password)))
+    with session(admin_url, named_by="--admin-url") as con, transaction(con):
+        (database,) = con.run("select current_database()")[0]
+        db = identifier(database)
+        writer, reader = identifier(WRITER_ROLE), identifier(READER_ROLE)
+        for name, password in ((WRITER_ROLE, writer_password), (READER_ROLE, reader_password)):
+            verb = "alter" if _role_exists(con, name) else "create"
+            con.run(f"{verb} role {identifier(name)} login password {literal(password)}")
         # PUBLIC may create temporary tables in every database by default; readers may not.
-        con.execute(sql.SQL("revoke create, temporary on database {} from public").format(db))
-        con.execute(sql.SQL("revoke create on schema public from public"))
-        con.execute(sql.SQL("grant connect on database {} to {}, {}").format(db, writer, reader))
-        con.execute(sql.SQL("grant create, temporary on database {} to {}").format(db, writer))
-        con.execute(
-            sql.SQL("alter role {} in database {} set default_transaction_read_only = on").format(reader, db)
-        )
-        con.execute(
-            sql.SQL("alter role {} in database {} set statement_timeout = {}").format(
-                reader, db, sql.Literal(reader_timeout)
-            )
-        )
+        con.run(f"revoke create, temporary on database {db} from public")
+        con.run("revoke create on schema public from public")
+        con.run(f"grant connect on database {db} to {writer}, {reader}")
+        con.run(f"grant create, temporary on database {db} to {writer}")
+        con.run(f"alter role {reader} in database {db} set default_transaction_read_only = on")
+        con.run(f"alter role {reader} in database {db} set statement_timeout = {literal(reader_timeout)}")
         # Marts published before the reader role existed.
-        if con.execute("select 1 from pg_namespace where nspname = 'marts'").fetchone():
-            con.execute(sql.SQL("grant usage on schema marts to {}").format(reader))
-            con.execute(sql.SQL("grant select on all tables in schema marts to {}").format(reader))
+        if first_row(con, "select 1 from pg_namespace where nspname = 'marts'"):
+            con.run(f"grant usage on schema marts to {reader}")
+            con.run(f"grant select on all tables in schema marts to {reader}")
     return database
 
 
-def _role_exists(con: psycopg.Connection, role: sql.Identifier) -> bool:
-    name = role.as_string(con).strip('"')
-    return con.execute("select 1 from pg_roles where rolname = %s", [name]).fetchone() is not None
+def _role_exists(con: Connection, name: str) -> bool:
+    return first_row(con, "select 1 from pg_roles where rolname = :name", name=name) is not None
