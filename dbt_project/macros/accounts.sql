@@ -6,8 +6,8 @@
     the seed re-maps every loaded file at the next build, with no reload. -#}
 
 {#- The normalisation pipelines.provenance.normalize_account applies in Python, in SQL: lower
-    case, accents dropped (without_accents(): every combining mark), runs of spaces, `_` and `-` as one
-    `_`, none at either end. `PC Merchandise`, `pc-merchandise` -> `pc_merchandise`.
+    case, accents dropped (without_accents(): every combining mark), runs of spaces, `_` and `-`
+    as one `_`, none at either end. `PC Merchandise`, `pc-merchandise` -> `pc_merchandise`.
     tests/test_accounts_and_channels.py checks that the two agree. -#}
 {% macro normalize_account(expression) -%}
     {%- set separators %}'[ \t\r\n\x{00a0}\x{202f}_-]+'{% endset -%}

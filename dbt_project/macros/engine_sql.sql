@@ -1,14 +1,17 @@
-{#- SQL that differs between engines, in one place. Models call these macros and never write the
-    engine's own syntax, so a second engine (Spark SQL) means a `spark__` implementation of each
-    macro here and no model edit. Each macro dispatches on the adapter; the `duckdb__`
-    implementations write exactly the SQL the models wrote before. There is no `default__`: an
-    engine without its implementation fails the build naming the macro, rather than running
-    DuckDB syntax it may misread. tests/test_sql_is_engine_neutral.py keeps models free of the
-    constructs these macros stand for.
+{#- SQL that differs between engines, in one place. Models and the shared macros call these
+    macros and never write the engine's own syntax, so a second engine (Spark SQL) means a
+    `spark__` implementation of each macro here and no edit elsewhere. Each macro dispatches on
+    the adapter; the `duckdb__` implementations write exactly the SQL the models and shared
+    macros wrote before. There is no `default__`: an engine without its implementation fails the
+    build naming the macro, rather than running DuckDB syntax it may misread.
+    tests/test_sql_is_engine_neutral.py keeps models and the other macro files free of the
+    constructs these macros stand for. Regular expressions are RE2 syntax, as DuckDB reads them.
 
     Kept in models because both DuckDB and Spark SQL (3.x) read them the same way: cast(),
     case, coalesce, nullif, greatest/least, date_trunc, year/month/day/hour, `interval 1 year`,
-    aggregate `filter (where ...)`, contains(text, part), window functions, union all. -#}
+    aggregate `filter (where ...)`, contains(text, part), `trim(both '_' from text)` (standard
+    SQL; Spark versions disagree on the argument order of the two-argument trim), window
+    functions, union all. -#}
 
 {#- Keeps the first row of each partition in the given order: a trailing clause of a select. -#}
 {% macro keep_first(partition_by, order_by) -%}
@@ -240,7 +243,9 @@
     (a text literal), in column `column` of relation `alias`; it may refer to the tables listed
     before it. -#}
 {% macro value_and_parts_as_rows(value, text, separator, alias, column) -%}
-    {{ return(adapter.dispatch('value_and_parts_as_rows', 'socialkpi')(value, text, separator, alias, column)) }}
+    {{ return(adapter.dispatch('value_and_parts_as_rows', 'socialkpi')(
+        value, text, separator, alias, column
+    )) }}
 {%- endmacro %}
 
 {% macro duckdb__value_and_parts_as_rows(value, text, separator, alias, column) -%}
