@@ -9,6 +9,7 @@ account nothing tells the channel of.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -28,6 +29,7 @@ from socialkpi.build.runstate import project_fingerprint
 from tests.conftest import REPO, require_samples, run_cli
 
 MACROS = REPO / "dbt_project" / "macros" / "accounts.sql"
+ENGINE_MACROS = REPO / "dbt_project" / "macros" / "engine_sql.sql"
 
 FB_POSTS = "facebook/pc_merchandise/Sep-01-2025_Sep-30-2025_2855862537940540.csv"
 FB_FOLLOWS = "facebook/pc_merchandise/Follows.csv"
@@ -51,15 +53,26 @@ CHART_DAYS = [date(2025, 9, 20) + timedelta(days=n) for n in range(28)]  # the d
 
 
 def render_macro(name: str, argument: str) -> str:
-    """A macro of dbt_project/macros/accounts.sql rendered as dbt renders it (plain Jinja with the
-    `do` statement), called on the SQL expression `argument`."""
+    """A macro of dbt_project/macros/accounts.sql rendered as dbt renders it on DuckDB (plain Jinja
+    with the `do` statement; the engine macros it calls answer with their `duckdb__`
+    implementations, through the same stand-in for `adapter` that sqlfluff uses), called on the
+    SQL expression `argument`."""
     source = MACROS.read_text()
     match = re.search(r"{%\s*macro " + name + r"\(.*?{%-?\s*endmacro\s*%}", source, re.DOTALL)
     assert match, f"macro {name} not found in {MACROS}"
     template = jinja2.Environment(extensions=["jinja2.ext.do"]).from_string(
-        match.group(0) + "{{ " + name + "(" + repr(argument) + ") }}"
+        ENGINE_MACROS.read_text() + match.group(0) + "{{ " + name + "(" + repr(argument) + ") }}"
     )
-    return template.render()
+    return template.render({"adapter": _dbt_adapter_stand_in(), "return": lambda value: value})
+
+
+def _dbt_adapter_stand_in():
+    spec = importlib.util.spec_from_file_location(
+        "adapter", REPO / "dbt_project" / "sqlfluff_libs" / "adapter.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 NAMES = [

@@ -6,15 +6,15 @@
     the seed re-maps every loaded file at the next build, with no reload. -#}
 
 {#- The normalisation pipelines.provenance.normalize_account applies in Python, in SQL: lower
-    case, accents dropped (strip_accents: every combining mark), runs of spaces, `_` and `-` as one
-    `_`, none at either end. `PC Merchandise`, `pc-merchandise` -> `pc_merchandise`.
+    case, accents dropped (without_accents(): every combining mark), runs of spaces, `_` and `-`
+    as one `_`, none at either end. `PC Merchandise`, `pc-merchandise` -> `pc_merchandise`.
     tests/test_accounts_and_channels.py checks that the two agree. -#}
 {% macro normalize_account(expression) -%}
+    {%- set separators %}'[ \t\r\n\x{00a0}\x{202f}_-]+'{% endset -%}
     trim(
-        regexp_replace(
-            lower(strip_accents({{ expression }})), '[ \t\r\n\x{00a0}\x{202f}_-]+', '_', 'g'
-        ),
-        '_'
+        both '_' from {{ replace_regex(
+            'lower(' ~ without_accents(expression) ~ ')', separators, "'_'"
+        ) }}
     )
 {%- endmacro %}
 
@@ -24,9 +24,9 @@
         {{ normalize_account('listed.account') }} as account,
         {{ normalize_account('names.name') }} as name
     from {{ ref('accounts') }} as listed,
-        unnest(
-            list_concat([listed.account], string_split(coalesce(listed.aliases, ''), '|'))
-        ) as names (name)
+        {{ value_and_parts_as_rows(
+            'listed.account', "coalesce(listed.aliases, '')", "'|'", 'names', 'name'
+        ) }}
     where {{ normalize_account('names.name') }} <> ''
 {%- endmacro %}
 
@@ -55,11 +55,8 @@
     {%- for names in folders.values() -%}
         {%- do words.extend(names) -%}
     {%- endfor -%}
-    {%- set folder -%}
-        regexp_extract(
-            lower({{ path }}), '^(?:.*/)?({{ words | join("|") }})/(?:[^/]*/)*[^/]*$', 1
-        )
-    {%- endset %}
+    {%- set pattern %}'^(?:.*/)?({{ words | join("|") }})/(?:[^/]*/)*[^/]*$'{% endset -%}
+    {%- set folder = first_match_group('lower(' ~ path ~ ')', pattern, 1) %}
     case
         {%- for channel, names in folders.items() %}
         when {{ folder }} in ('{{ names | join("', '") }}') then '{{ channel }}'
@@ -77,14 +74,14 @@
             {{ normalize_account('listed.account') }} as account,
             {{ normalize_account('names.name') }} as name
         from {{ model }} as listed,
-            unnest(
-                list_concat([listed.account], string_split(coalesce(listed.aliases, ''), '|'))
-            ) as names (name)
+            {{ value_and_parts_as_rows(
+                'listed.account', "coalesce(listed.aliases, '')", "'|'", 'names', 'name'
+            ) }}
     )
 
     select
         name,
-        string_agg(distinct account, ', ') as accounts,
+        {{ joined_text('account', "', '", distinct=true) }} as accounts,
         'give the name to one account only in seeds/accounts.csv' as advice
     from names
     where name <> ''

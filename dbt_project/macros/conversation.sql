@@ -1,10 +1,4 @@
-{#- Lists in comment rows (DuckDB list functions live here, so another warehouse rewrites only
-    these macros, docs/design.md §7). -#}
-
-{#- A JSON array of strings, as written by dlt, as a list of varchar (empty, never NULL). -#}
-{% macro json_text_list(column) -%}
-    coalesce(cast(from_json({{ column }}, '["varchar"]') as varchar []), [])
-{%- endmacro %}
+{#- Comment rows summarised: what post_conversation and conversation_monthly share. -#}
 
 {#- The `n` most frequent values of the list column `values` per `keys` (ties: alphabetical), as
     a list, most frequent first. Returns one row per `keys` that has any value. -#}
@@ -14,7 +8,7 @@
     exploded as (
         select
             {{ keys | join(', ') }},
-            unnest({{ values }}) as value
+            {{ each_element_of(values) }} as value
         from {{ relation }}
     ),
 
@@ -38,7 +32,7 @@
 
     select
         {{ keys | join(', ') }},
-        list(value order by value_rank) as top_{{ values }}
+        {{ ordered_list('value', 'value_rank') }} as top_{{ values }}
     from ranked
     where value_rank <= {{ n }}
     group by {{ keys | join(', ') }}

@@ -7,7 +7,8 @@
     or a spreadsheet leaves in and that no platform id contains: `123`, ` 123`, `123 ` and
     `12<ZWJ>3` are one post. The file check below keys rows the same way. -#}
 {% macro normalized_id(column) -%}
-    trim(regexp_replace({{ column }}, '[\x{200B}\x{200C}\x{200D}\x{FEFF}]', '', 'g'))
+    {%- set zero_width %}'[\x{200B}\x{200C}\x{200D}\x{FEFF}]'{% endset -%}
+    trim({{ replace_regex(column, zero_width, "''") }})
 {%- endmacro %}
 
 {#- An export file (a CSV, a ZIP member, a sheet: one `_source_file`) names each `key` once: a
@@ -41,7 +42,7 @@
             _row_number,
             {{ key }} as file_key,
             {%- if compared %}
-            row({{ compared | join(', ') }}) as file_values
+            {{ record_of(compared) }} as file_values
             {%- else %}
             null as file_values
             {%- endif %}
@@ -59,7 +60,7 @@
         having count(distinct _row_number) > 1 and count(distinct file_values) > 1
     )
 
-    select keyed.* exclude (file_values)
+    select {{ all_columns_except(['file_values'], 'keyed') }}
     from keyed
     inner join conflicting
         on

@@ -4,24 +4,26 @@
     a post of unknown type) announcing itself live is 'live'; "360°" is '360'. NULL when neither
     the export nor the text says. -#}
 {% macro post_format(post_type, text) -%}
+    {#- A pattern matches the whole lower-case type (`.` does not cross a line break). -#}
+    {%- set type = 'lower(' ~ post_type ~ ')' %}
     case
         when
             {{ matches_regex("coalesce(" ~ text ~ ", '')", "'(?i)\\b(live|en direct|livestream)\\b'") }}
             and (
                 {{ post_type }} is null
-                or lower({{ post_type }}) similar to '.*(video|reel|live).*'
+                or {{ matches_regex(type, "'^.*(video|reel|live).*$'") }}
             )
             then 'live'
         when {{ matches_regex("coalesce(" ~ text ~ ", '')", "'360 ?°|\\b360\\b'") }} then '360'
-        when lower({{ post_type }}) similar to '.*(carousel|album).*' then 'carousel'
+        when {{ matches_regex(type, "'^.*(carousel|album).*$'") }} then 'carousel'
         when lower({{ post_type }}) like '%story%' then 'story'
-        when lower({{ post_type }}) similar to '.*(reel|short).*' then 'reel'
+        when {{ matches_regex(type, "'^.*(reel|short).*$'") }} then 'reel'
         when lower({{ post_type }}) like '%live%' then 'live'
         when lower({{ post_type }}) like '%video%' then 'video'
-        when lower({{ post_type }}) similar to '.*(photo|image).*' then 'photo'
-        when lower({{ post_type }}) similar to '.*(link|article).*' then 'link'
+        when {{ matches_regex(type, "'^.*(photo|image).*$'") }} then 'photo'
+        when {{ matches_regex(type, "'^.*(link|article).*$'") }} then 'link'
         when lower({{ post_type }}) like '%poll%' then 'poll'
-        when lower({{ post_type }}) similar to '.*(status|text).*' then 'text'
+        when {{ matches_regex(type, "'^.*(status|text).*$'") }} then 'text'
     end
 {%- endmacro %}
 

@@ -23,12 +23,12 @@
     Rows landed before downloads were timed have no `_downloaded_at` (a raw table may lack the
     column altogether): their load time stands in for it. -#}
 {% macro one_copy_per_file_row(relation) -%}
-    select * replace (coalesce(_downloaded_at, _ingested_at) as _downloaded_at)
+    {%- set without_downloaded_at %}
+        (select cast(null as timestamptz) as _downloaded_at where false)
+    {%- endset %}
+    select {{ all_columns_replacing('_downloaded_at', 'coalesce(_downloaded_at, _ingested_at)') }}
     from (
-        select * from {{ relation }}
-        union all by name
-        select cast(null as timestamptz) as _downloaded_at
-        where false
+        {{ union_all_by_name([relation, without_downloaded_at]) }}
     ) as landed
     {{ keep_first('_file_sha256, _source_file, _row_number', '_ingested_at desc') }}
 {%- endmacro %}
@@ -39,15 +39,19 @@
     already holds for a key and snapshot date competes with them, so an older download loaded
     later never replaces it (and every build agrees with a build from scratch). -#}
 {% macro one_row_per_snapshot(relation, keys, preferred=none) -%}
-    {%- set incremental = this is not none and is_incremental() -%}
-    select * exclude (_already_built)
-    from (
-        select
-            *,
-            false as _already_built
-        from {{ relation }}
-        {%- if incremental %}
-            union all by name
+    {%- set branches = [] -%}
+    {%- set loaded %}
+        (
+            select
+                *,
+                false as _already_built
+            from {{ relation }}
+        )
+    {%- endset -%}
+    {%- do branches.append(loaded) -%}
+    {%- if this is not none and is_incremental() -%}
+        {%- set built %}
+        (
             select
                 built.*,
                 true as _already_built
@@ -61,7 +65,13 @@
                     {%- endfor %}
                     loaded.snapshot_date = built.snapshot_date
             )
-        {%- endif %}
+        )
+        {%- endset -%}
+        {%- do branches.append(built) -%}
+    {%- endif %}
+    select {{ all_columns_except(['_already_built']) }}
+    from (
+        {{ union_all_by_name(branches) }}
     ) as candidates
     {#- _already_built last: the same download read again (a re-read row) replaces what was built
         from it. #}

@@ -3,27 +3,34 @@
     from the generated seed unicode_compatibility_folding (python -m socialkpi.build.text_folding). -#}
 {% macro unicode_folding_strings() -%}
     select
-        coalesce(string_agg(chr(code_point), '' order by code_point), '') as from_characters,
-        coalesce(string_agg(chr(folded_code_point), '' order by code_point), '') as to_characters
+        coalesce({{ joined_text('chr(code_point)', "''", 'code_point') }}, '')
+            as from_characters,
+        coalesce({{ joined_text('chr(folded_code_point)', "''", 'code_point') }}, '')
+            as to_characters
     from {{ ref('unicode_compatibility_folding') }}
 {%- endmacro %}
 
 {% macro folded_text(text, folding='folding') -%}
-    lower(strip_accents(translate(
-        coalesce({{ text }}, ''), {{ folding }}.from_characters, {{ folding }}.to_characters
-    )))
+    {%- set compatible -%}
+        translate(
+            coalesce({{ text }}, ''), {{ folding }}.from_characters, {{ folding }}.to_characters
+        )
+    {%- endset -%}
+    lower({{ without_accents(compatible) }})
 {%- endmacro %}
 
 {#- The words of a folded text between single spaces (' meet dr ada #tbt '), so a keyword of one
     or more words matches whole words only, with no regex escaping of what analysts type. -#}
 {% macro padded_words(folded) -%}
-    ' ' || trim(regexp_replace({{ folded }}, '[^\pL\pN#@_]+', ' ', 'g')) || ' '
+    {%- set between_words %}'[^\pL\pN#@_]+'{% endset -%}
+    ' ' || trim({{ replace_regex(folded, between_words, "' '") }}) || ' '
 {%- endmacro %}
 
 {#- Hashtags (#) or mentions (@) of a folded text, without the sign; a sign inside a word (an
     e-mail address, a URL fragment) does not start one. -#}
 {% macro tags_in(folded, sign) -%}
-    regexp_extract_all({{ folded }}, '(^|[^\pL\pN_&/.])\{{ sign }}([\pL\pN_]+)', 2)
+    {%- set tag %}'(^|[^\pL\pN_&/.])\{{ sign }}([\pL\pN_]+)'{% endset -%}
+    {{ all_match_groups(folded, tag, 2) }}
 {%- endmacro %}
 
 {#- int_post_text with the version of the label rules its posts are labelled by: a hash of every
@@ -34,13 +41,13 @@
         select
             post.*,
             (
-                select md5(coalesce(string_agg(rule, chr(10) order by rule), ''))
+                select md5(coalesce({{ joined_text('rule', 'chr(10)', 'rule') }}, ''))
                 from (
-                    select to_json(label_rule)::varchar as rule
+                    select cast({{ row_as_json('label_rule') }} as varchar) as rule
                     from {{ ref('label_rules') }} as label_rule
                     union all
                     select
-                        to_json(collaborator)::varchar
+                        cast({{ row_as_json('collaborator') }} as varchar)
                         || '{{ var("collaborator_rule_priority") }}' as rule
                     from {{ ref('collaborators') }} as collaborator
                 )

@@ -2,6 +2,7 @@
 adapter): `adapter.dispatch(name)` answers the DuckDB implementation of the engine macros in
 macros/engine_sql.sql, so sqlfluff lints the SQL the DuckDB build runs."""
 
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -9,6 +10,11 @@ import jinja2
 ENGINE_MACROS = Path(__file__).resolve().parents[1] / "macros" / "engine_sql.sql"
 
 
+@cache
+def _engine_macros():
+    # Parsed once per process: a model calls the engine macros hundreds of times.
+    return jinja2.Environment().from_string(ENGINE_MACROS.read_text()).module
+
+
 def dispatch(macro_name, macro_namespace=None):
-    module = jinja2.Environment().from_string(ENGINE_MACROS.read_text()).module
-    return getattr(module, f"duckdb__{macro_name}")
+    return getattr(_engine_macros(), f"duckdb__{macro_name}")
