@@ -1,0 +1,28 @@
+-- One row per YouTube channel, download, audience table and value of Studio's audience tables
+-- (docs/formats.md §5.5), without the Total row: the views the table states, or, where it gives
+-- only `Views (%)` (viewer age and gender), that share as a fraction. A city is its name.
+with
+
+source as (
+    {{ one_copy_per_file_row(source('raw_youtube', 'audience_breakdown')) }}
+),
+
+typed as (
+    select
+        'youtube' as channel,
+        {{ account_of('_account') }} as account,
+        _snapshot_date as snapshot_date,
+        _format as export_format,
+        cast(null as varchar) as dimension,
+        coalesce({{ null_if_token('city_name') }}, trim(dimension_value)) as written_value,
+        cast({{ to_count('views') }} as double) as amount,
+        {{ percent_to_fraction('views_percent') }} as stated_share,
+        _source_file as source_file,
+        _downloaded_at as downloaded_at,
+        _ingested_at as ingested_at
+    from source
+    -- The German UI writes its total label with soft hyphens (U+00AD): "Ge-samt".
+    where not {{ is_total_row("replace(dimension_value, chr(173), '')") }}
+)
+
+select * from typed
