@@ -2,12 +2,27 @@
 -- Countries become ISO 3166 alpha-2 codes whatever the export wrote (names in English, French or
 -- German, or codes: seeds/country_names.csv); genders and "Others" one word each
 -- (seeds/audience_value_names.csv). The share is of the dimension's total in that snapshot:
--- counts are divided by their sum; stated shares, percents or fractions as the export wrote them,
--- end on one scale; what a top list leaves out is the value `(other)`, so shares add up to 1.
+-- counts are divided by the table's Total row where it has one (YouTube lists at most 500 values),
+-- else by their sum; stated shares, percents or fractions as the export wrote them, end on one
+-- scale; what a list leaves out is the value `(other)`, so a dimension's shares add up to 1.
 with
 
 exported as (
     select * from {{ ref('int_audience_rows') }}
+    where not coalesce(is_total_row, false)
+),
+
+stated_totals as (
+    select
+        channel,
+        account,
+        snapshot_date,
+        dimension,
+        measure,
+        sum(amount) as amount
+    from {{ ref('int_audience_rows') }}
+    where is_total_row
+    group by channel, account, snapshot_date, dimension, measure
 ),
 
 country_names as (
@@ -55,7 +70,7 @@ summed as (
     group by channel, account, snapshot_date, dimension, measure, value
 ),
 
-totals as (
+listed as (
     -- Shares written as percents add up to about 100, fractions to about 1 (Meta writes either
     -- in FollowerTopTerritories.csv, docs/formats.md §2.5): above 1.5, the snapshot is in percents.
     select
@@ -64,12 +79,27 @@ totals as (
         snapshot_date,
         dimension,
         measure,
-        coalesce(sum(amount), 0) as amount_total,
+        coalesce(sum(amount), 0) as amount_listed,
         coalesce(sum(stated_share), 0)
         / case when sum(stated_share) > 1.5 then 100.0 else 1.0 end as stated_total,
         case when sum(stated_share) > 1.5 then 100.0 else 1.0 end as scale
     from summed
     group by channel, account, snapshot_date, dimension, measure
+),
+
+totals as (
+    -- A Total row smaller than the listed values would make shares above 1: the listed sum then.
+    select
+        listed.*,
+        greatest(listed.amount_listed, coalesce(stated_totals.amount, 0)) as amount_total
+    from listed
+    left join stated_totals
+        on
+            listed.channel = stated_totals.channel
+            and listed.account = stated_totals.account
+            and listed.snapshot_date = stated_totals.snapshot_date
+            and listed.dimension = stated_totals.dimension
+            and listed.measure = stated_totals.measure
 ),
 
 shared as (
@@ -98,7 +128,8 @@ shared as (
 ),
 
 not_listed as (
-    -- A top list states shares of the whole audience but not every value: the rest is `(other)`.
+    -- A top list states shares of the whole audience but not every value, and a Total row counts
+    -- values the table does not list: the rest is `(other)`.
     select
         channel,
         account,
@@ -106,11 +137,16 @@ not_listed as (
         dimension,
         measure,
         '(other)' as value,
-        cast(null as double) as amount,
-        1.0 - stated_total as share,
-        false as share_from_counts
+        case when amount_total > 0 then amount_total - amount_listed end as amount,
+        case
+            when amount_total > 0 then (amount_total - amount_listed) / amount_total
+            else 1.0 - stated_total
+        end as share,
+        amount_total > 0 as share_from_counts
     from totals
-    where amount_total = 0 and stated_total < 1.0 - 0.000001
+    where
+        (amount_total > 0 and amount_total > amount_listed)
+        or (amount_total = 0 and stated_total < 1.0 - 0.000001)
 ),
 
 combined as (

@@ -42,6 +42,7 @@ one_value as (
         written_value,
         cast(null as double) as amount,
         stated_share,
+        false as is_total_row,
         source_file,
         downloaded_at,
         ingested_at
@@ -59,6 +60,7 @@ age_ranges as (
         written_value,
         cast(null as double) as amount,
         coalesce(men, 0) + coalesce(women, 0) as stated_share,
+        false as is_total_row,
         source_file,
         downloaded_at,
         ingested_at
@@ -76,6 +78,7 @@ gender_cells as (
         cells.gender as written_value,
         cast(null as double) as amount,
         case cells.gender when 'Men' then typed.men else typed.women end as stated_share,
+        false as is_total_row,
         typed.source_file,
         typed.downloaded_at,
         typed.ingested_at

@@ -18,6 +18,7 @@ typed as (
             coalesce({{ to_count('total_followers') }}, {{ to_count('total_views') }}) as double
         ) as amount,
         cast(null as double) as stated_share,
+        false as is_total_row,
         _source_file as source_file,
         _downloaded_at as downloaded_at,
         _ingested_at as ingested_at
