@@ -16,7 +16,7 @@ from pipelines.errors import QUARANTINED, UnreadableExport
 from pipelines.formats import ALL_FORMATS, ExportFormat
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)  # asked for every CSV's title line, which a file may make up
 def sideways_shape(title: str | None) -> ExportFormat | None:
     """The declared sideways shape whose label column is headed by this title line, if any."""
     if not title:
