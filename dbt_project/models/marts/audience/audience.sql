@@ -1,10 +1,10 @@
 -- One row per channel, account, snapshot, dimension, measure and value: who a channel reaches.
 -- Countries become ISO 3166 alpha-2 codes whatever the export wrote (names in English, French or
--- German, or codes: seeds/country_names.csv); genders and "Others" one word each
--- (seeds/audience_value_names.csv). The share is of the dimension's total in that snapshot:
--- counts are divided by the table's Total row where it has one (YouTube lists at most 500 values),
--- else by their sum; stated shares, percents or fractions as the export wrote them, end on one
--- scale; what a list leaves out is the value `(other)`, so a dimension's shares add up to 1.
+-- German, or codes), genders and "Others" one word each: seeds/audience_value_names.csv. The
+-- share is of the dimension's total in that snapshot: counts are divided by the table's Total
+-- row where it has one (YouTube lists at most 500 values), else by their sum; stated shares,
+-- percents or fractions as the export wrote them, end on one scale; what a list leaves out is the
+-- value `(other)`, so a dimension's shares add up to 1.
 with
 
 exported as (
@@ -25,10 +25,6 @@ stated_totals as (
     group by channel, account, snapshot_date, dimension, measure
 ),
 
-country_names as (
-    select * from {{ ref('country_names') }}
-),
-
 value_names as (
     select * from {{ ref('audience_value_names') }}
 ),
@@ -42,18 +38,12 @@ named as (
         exported.measure,
         exported.amount,
         exported.stated_share,
-        coalesce(
-            value_names.value, country_names.country_code, exported.written_value
-        ) as value
+        coalesce(value_names.value, exported.written_value) as value
     from exported
     left join value_names
         on
             lower(exported.written_value) = value_names.written
             and coalesce(value_names.dimension, exported.dimension) = exported.dimension
-    left join country_names
-        on
-            lower(exported.written_value) = country_names.written
-            and exported.dimension = 'country'
 ),
 
 summed as (
