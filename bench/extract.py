@@ -1,6 +1,6 @@
 """A BI extract of 100k rows: through PostgreSQL (the marts as `socialkpi publish --postgres`
 writes them, read with psycopg as a PostgreSQL driver reads them) against the same rows from the
-published DuckDB file (a hardened read-only connection, socialkpi.access). Prints the ratio.
+published DuckDB file (a hardened read-only connection, socialkpi.serve.access). Prints the ratio.
 
 `make bench` runs it on the warehouse the refresh benchmark leaves; any published warehouse does:
     python -m bench.extract --warehouse demo/warehouse/socialkpi.duckdb
@@ -18,9 +18,9 @@ from pathlib import Path
 import duckdb
 import psycopg
 
-from socialkpi.access import open_published
-from socialkpi.publish_postgres import publish_marts
-from socialkpi.settings import load_settings
+from pipelines.settings import load_settings
+from socialkpi.publish.postgres import publish_marts
+from socialkpi.serve.access import open_published
 from tests.postgres_server import running_postgres
 
 ROWS = 100_000
@@ -84,7 +84,7 @@ def main() -> None:
     )
     print(f"| {'route':<42} | {'wall s':>8} | ratio")
     print(f"|{'-' * 44}|{'-' * 10}|{'-' * 20}")
-    print(f"| {'published DuckDB file (socialkpi.access)':<42} | {duckdb_s:8.2f} | 1.00x")
+    print(f"| {'published DuckDB file (socialkpi.serve.access)':<42} | {duckdb_s:8.2f} | 1.00x")
     print(
         f"| {'PostgreSQL 15 (psycopg)':<42} | {postgres_s:8.2f} | "
         f"{postgres_s / duckdb_s:.2f}x the DuckDB file"

@@ -19,7 +19,7 @@ import dagster as dg
 from orchestration.constants import ALERT_SENSOR
 from orchestration.freshness import LEDGER_KEY
 from orchestration.retries import first_line
-from socialkpi.settings import alert_webhook, dagster_url
+from pipelines.settings import alert_webhook, dagster_url
 
 logger = logging.getLogger("socialkpi.alerts")
 MAX_ITEMS = 5

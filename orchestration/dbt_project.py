@@ -5,7 +5,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from socialkpi.settings import DBT_PROJECT_DIR
+from pipelines.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 

@@ -10,7 +10,7 @@ import dagster as dg
 
 from pipelines.formats import ALL_FORMATS
 from pipelines.ledger import LEDGER_TABLE, UNDECIDED_CHANNEL
-from socialkpi.settings import mart_freshness_hours, stale_export_days
+from pipelines.settings import mart_freshness_hours, stale_export_days
 
 # The platforms people download from: a Meta series file's platform (facebook or instagram) is
 # what the build decides from its content, the ledger's vocabulary; `meta` is no channel of its own.

@@ -14,8 +14,9 @@ from orchestration.retries import WAREHOUSE_LOCK_RETRY, only_a_held_lock_is_retr
 from pipelines.formats import ALL_FORMATS
 from pipelines.ledger import newest_exports
 from pipelines.reconcile import mismatches
+from pipelines.settings import schedule_timezone
+from pipelines.warehouse import open_warehouse
 from socialkpi import steps
-from socialkpi.settings import schedule_timezone
 
 # dbt's source keys are [schema, table]: raw_twitter/tweets feeds stg_twitter__tweet_snapshots.
 RAW_TABLE_KEYS = sorted({dg.AssetKey([f.raw_schema, f.table]) for f in ALL_FORMATS}, key=str)
@@ -36,7 +37,7 @@ def load_exports(context: dg.AssetExecutionContext, socialkpi: SocialKpiResource
     settings = socialkpi.settings()
     with only_a_held_lock_is_retried("load"), socialkpi.writing("load"):
         report = steps.load(settings, context.log.info)
-        with duckdb.connect(str(settings.warehouse)) as con:
+        with open_warehouse(settings.warehouse) as con:
             rows_in_raw = {key: _row_count(con, key) for key in RAW_TABLE_KEYS}
             newest = newest_exports(con)
     for key in RAW_TABLE_KEYS:
@@ -68,7 +69,7 @@ def _row_count(con: duckdb.DuckDBPyConnection, key: dg.AssetKey) -> int:
 )
 def raw_rows_reconcile_with_the_ledger(socialkpi: SocialKpiResource):
     """Blocking: when raw and the ledger disagree, no model is built and nothing is published."""
-    with only_a_held_lock_is_retried("reconcile"), duckdb.connect(str(socialkpi.settings().warehouse)) as con:
+    with only_a_held_lock_is_retried("reconcile"), open_warehouse(socialkpi.settings().warehouse) as con:
         problems = mismatches(con)
     table = "\n".join(f"| `{file}` | {read} | {raw} |" for file, read, raw in problems)
     listed = "; ".join(f"{file}: ledger {read} rows, raw {raw}" for file, read, raw in problems[:3])

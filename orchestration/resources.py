@@ -1,19 +1,16 @@
-"""Resources: where the exports and the warehouse are, and the dbt CLI."""
+"""Resources: where the exports and the warehouse are (dbt runs in the step's process, as the CLI
+runs it: socialkpi/build/dbt_runner.py)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
-from orchestration.dbt_project import dbt_project
 from orchestration.retries import WarehouseLocked
+from pipelines.settings import Settings, load_settings
 from pipelines.writer_lock import WarehouseBusy, writing
-from socialkpi.settings import Settings, load_settings
 
 
 class SocialKpiResource(dg.ConfigurableResource):
@@ -43,8 +40,4 @@ def build_resources(settings: Settings | None = None) -> dict[str, object]:
     settings = settings or load_settings()
     return {
         "socialkpi": SocialKpiResource(exports=settings.exports, warehouse=str(settings.warehouse)),
-        # The venv's own dbt, so runs work without an activated venv on PATH.
-        "dbt": DbtCliResource(
-            project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
-        ),
     }

@@ -6,7 +6,7 @@ failed dbt test, raw rows that do not reconcile, a missing exports folder, a cop
 match) fails the same way on every retry, and so does a bug: they stop at once, and the alert
 says what to fix. One data error is the exception: a blocking dbt check whose failing rows all
 come from a few files quarantines those files and the dbt step runs again without them
-(orchestration/transform.py, socialkpi/isolation.py), so a poison file fails only itself.
+(orchestration/transform.py, socialkpi/build/isolation.py), so a poison file fails only itself.
 Crashed run workers (killed, out of memory) are retried whole by the instance (`run_retries` in
 orchestration/dagster.yaml).
 """
@@ -65,6 +65,8 @@ def only_a_held_lock_is_retried(step: str) -> Iterator[None]:
             raise WarehouseLocked(
                 f"{step}: the warehouse is locked by another process: {first_line(error)}"
             ) from error
-        raise dg.Failure(
-            description=f"{step} failed ({type(error).__name__}): {first_line(error)}", allow_retries=False
-        ) from error
+        line = first_line(error)
+        # A step's own failure already names the step (the build's "dbt build failed: ..."):
+        # worded once, where it was raised.
+        described = line if line.startswith(step) else f"{step} failed ({type(error).__name__}): {line}"
+        raise dg.Failure(description=described, allow_retries=False) from error

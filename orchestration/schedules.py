@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.constants import NIGHTLY_SCHEDULE, REFRESH_JOB, RUN_QUEUE_TAG
-from socialkpi.settings import nightly_cron, schedule_timezone
+from pipelines.settings import nightly_cron, schedule_timezone
 
 # The tag lets dagster.yaml queue refreshes one after another (a night run and a sensor run
 # never interleave their steps).

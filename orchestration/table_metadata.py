@@ -16,6 +16,8 @@ from typing import Any
 import dagster as dg
 import duckdb
 
+from pipelines.warehouse import open_warehouse
+
 Relation = tuple[str, str]  # (schema, table)
 
 
@@ -33,7 +35,7 @@ def table_facts(warehouse: Path, relations: Iterable[Relation]) -> dict[Relation
     wanted = sorted(set(relations))
     if not wanted:
         return {}
-    with duckdb.connect(str(warehouse)) as con:
+    with open_warehouse(warehouse) as con:
         present = {
             (schema, table)
             for schema, table in con.execute(

@@ -1,13 +1,20 @@
 """Every dbt model as an asset; dbt tests become asset checks (error-severity ones blocking)."""
 
+import json
 import os
 from collections.abc import Iterator, Mapping
 from functools import cache
+from graphlib import TopologicalSorter
 from typing import Any
 
 import dagster as dg
-import duckdb
-from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource, dbt_assets
+from dagster._core.storage.asset_check_execution_record import (
+    COMPLETED_ASSET_CHECK_EXECUTION_RECORD_STATUSES as COMPLETED,
+)
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster_dbt import DagsterDbtTranslator, dbt_assets
+from dagster_dbt.asset_utils import get_subset_selection_for_context
+from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from orchestration.constants import WAREHOUSE_POOL
 from orchestration.dbt_project import dbt_project, manifest_is_stale
@@ -15,17 +22,13 @@ from orchestration.freshness import LEDGER_KEY, mart_freshness_policy
 from orchestration.resources import SocialKpiResource
 from orchestration.retries import (
     WAREHOUSE_LOCK_RETRY,
-    WarehouseLocked,
-    first_line,
-    is_lock_error,
     only_a_held_lock_is_retried,
 )
 from orchestration.table_metadata import with_table_facts
-from pipelines.ledger import adopt_decided_channels
+from pipelines.settings import Settings
 from pipelines.unload import Unloaded
-from socialkpi import isolation, runstate
-from socialkpi.settings import WAREHOUSE_ENV, Settings
-from socialkpi.transform import WITHOUT_UNIT_TESTS, FailedNode, dbt_target, first_failing_row
+from socialkpi import steps
+from socialkpi.build.dbt_runner import BuildFailed, dbt_target
 
 MARTS_SCHEMA = "marts"
 
@@ -47,6 +50,9 @@ class SchemaKeyTranslator(DagsterDbtTranslator):
         return spec
 
 
+TRANSLATOR = SchemaKeyTranslator()
+
+
 @cache
 def social_dbt_assets() -> dg.AssetsDefinition:
     """Built lazily: the manifest must exist first (`socialkpi parse`, or `dagster dev`)."""
@@ -56,81 +62,159 @@ def social_dbt_assets() -> dg.AssetsDefinition:
     @dbt_assets(
         manifest=dbt_project.manifest_path,
         project=dbt_project,
-        dagster_dbt_translator=SchemaKeyTranslator(),
+        dagster_dbt_translator=TRANSLATOR,
         pool=WAREHOUSE_POOL,
         retry_policy=WAREHOUSE_LOCK_RETRY,
     )
-    def social_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, socialkpi: SocialKpiResource):
+    def social_dbt(context: dg.AssetExecutionContext, socialkpi: SocialKpiResource):
         settings = socialkpi.settings()
-        # profiles.yml reads the warehouse path from the environment; make it this run's.
-        os.environ[WAREHOUSE_ENV] = str(settings.warehouse)
         with only_a_held_lock_is_retried("dbt build"), socialkpi.writing("dbt build"):
-            yield from dbt_build(dbt, context, settings)
+            yield from dbt_build(context, settings)
 
     return social_dbt
 
 
-# Attempts of the dbt step that may still quarantine files: the rounds the CLI allows one build,
-# plus the attempts a held lock may take. Each round takes at least one loaded file out, so the
-# rounds end anyway; the bound only keeps a surprise from looping for long.
-QUARANTINE_ATTEMPTS = isolation.MAX_ROUNDS + WAREHOUSE_LOCK_RETRY.max_retries
+def dbt_build(context: dg.AssetExecutionContext, settings: Settings) -> Iterator[Any]:
+    """The CLI's build step (socialkpi/steps.py), with the same plan: incremental when rows were
+    added, skipped when nothing changed, in full when the dbt project changed; a blocking check
+    that fails on the rows of a few files quarantines them and builds again without them. Then
+    its dbt results as Dagster events, with each table's row count and columns.
 
-
-class FilesQuarantined(Exception):
-    """The dbt step's retry cause: which files a failed blocking check took out (the Dagster UI
-    shows it on the step's retry event)."""
-
-
-def dbt_build(dbt: DbtCliResource, context: dg.AssetExecutionContext, settings: Settings) -> Iterator[Any]:
-    """`dbt build`, then the row count and column schema of every table it materialized. When
-    blocking checks fail on rows that all come from a few files, those files are quarantined and
-    the step is retried: one poison file must not stop a night (socialkpi/isolation.py).
-
-    Why a retry and not a second build inside this attempt: a step yields each output once, and
-    the first build already yielded the models it built and the failed check's result. Dagster
-    records a retried attempt's events and runs the step afresh (its outputs may be yielded
-    again), so the failed check stays in the asset's history and the retry's passing result is
-    the latest one, which publish reads. The retry builds `--full-refresh`: the quarantine
-    forgot the last passed build (runstate.forget_passed_build), and the incremental staging
-    models still hold the quarantined rows until they are rebuilt from raw."""
-    arguments = runstate.dagster_build_arguments(settings)  # --full-refresh when the dbt code changed
-    # Artifacts and partial parse beside the warehouse, where the CLI's builds keep theirs: one
-    # folder per warehouse, not a new folder in the checkout every night.
-    invocation = dbt.cli(
-        ["build", *WITHOUT_UNIT_TESTS, *arguments],
-        context=context,
-        raise_on_error=False,
-        target_path=dbt_target(settings),
-    )
-    yield from with_table_facts(invocation.stream(), invocation.manifest, settings.warehouse)
-    if invocation.is_successful():
-        # The platform of each Meta series file, as the marts now have it (the CLI's build does
-        # the same): the ledger and `socialkpi files` say facebook/instagram, never meta.
-        with duckdb.connect(str(settings.warehouse)) as con:
-            adopt_decided_channels(con)
-        return
-    held = quarantine_blamed(invocation, settings) if context.retry_number < QUARANTINE_ATTEMPTS else []
-    if not held:
-        raise build_failure(invocation, settings)
-    for file in held:
+    A model the plan did not need to rebuild (no new rows reach it) is reported materialized,
+    with `rebuilt: false` and why: the run checked it is current, and its freshness policy
+    measures exactly that. The checks of the rounds a quarantine ended stay in the checks'
+    history before the last round's results."""
+    manifest = dbt_manifest()
+    selection = subset_selection(context, manifest)
+    rounds: list[list[dict]] = []
+    try:
+        built = steps.build(
+            settings, context.log.info, selection=selection, when_current="skip", rounds=rounds
+        )
+    except BuildFailed:
+        # The failed round's results first (the failed check, the models that did build), then
+        # the failure, worded once by the build (only_a_held_lock_is_retried adds the step).
+        yield from round_events(context, manifest, rounds, settings)
+        raise
+    for file in built.quarantined:
         context.log.warning(f"quarantined {file.relative_path}: {file.reason}")
-    yield quarantine_observation(held)
-    paths = ", ".join(file.relative_path for file in held)
-    raise dg.RetryRequested(max_retries=context.retry_number + 1, seconds_to_wait=0) from FilesQuarantined(
-        f"dbt build: quarantined {len(held)} file(s) whose rows failed a blocking check ({paths}); "
-        "building again from raw without them"
+    if built.quarantined:
+        yield quarantine_observation(built.quarantined)
+    yield from round_events(context, manifest, rounds, settings, built.plan.why)
+
+
+def dbt_manifest() -> Mapping[str, Any]:
+    return json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+
+
+def subset_selection(context: dg.AssetExecutionContext, manifest: Mapping[str, Any]) -> tuple[str, ...]:
+    """The dbt `--select` arguments of the assets and checks Dagster selected; none for the whole
+    graph (then the plan selects)."""
+    arguments, _indirect = get_subset_selection_for_context(
+        context, manifest, None, None, None, TRANSLATOR, os.environ.get("DBT_INDIRECT_SELECTION")
     )
+    if "--select" not in arguments:
+        return ()
+    return tuple(arguments[arguments.index("--select") + 1 :])
 
 
-def quarantine_blamed(invocation: DbtCliInvocation, settings: Settings) -> list[Unloaded]:
-    """Quarantine the files the failed checks' stored rows name, as the CLI does; nothing (and
-    no change) when some failure is not explained by files: a model error, a check on a mart,
-    more files than one check may blame (SOCIALKPI_MAX_FILES_PER_CHECK), a held lock."""
-    reasons = isolation.blame(failed_nodes(invocation), settings)
-    if not reasons:
-        return []
-    held, _tables = isolation.quarantine(settings, reasons)
-    return held
+def round_events(
+    context: dg.AssetExecutionContext,
+    manifest: Mapping[str, Any],
+    rounds: list[list[dict]],
+    settings: Settings,
+    why: str = "",
+) -> Iterator[Any]:
+    """Dagster's events for dbt's result events: the last round's as this step's outputs and
+    check results (with the tables' row counts and columns), the earlier rounds' failed checks as
+    evaluations only (a step yields each output once); then, after a build that passed (`why`
+    says why), every selected model it did not rebuild, as current (`rebuilt: false`). Outputs
+    go in the graph's order, which a multi-asset must keep, whatever order dbt's threads finished
+    in."""
+    target = dbt_target(settings)
+    for earlier in rounds[:-1]:
+        for raw in earlier:
+            for event in DbtCoreCliEventMessage(raw, {}).to_default_asset_events(
+                manifest, TRANSLATOR, None, target, dbt_project
+            ):
+                if isinstance(event, dg.AssetCheckEvaluation) and not event.passed:
+                    yield event
+    last = rounds[-1] if rounds else []
+    events = [
+        event
+        for raw in last
+        for event in DbtCoreCliEventMessage(raw, {}).to_default_asset_events(
+            manifest, TRANSLATOR, context, target, dbt_project
+        )
+    ]
+    rebuilt = {raw["data"]["node_info"]["unique_id"] for raw in last}
+    keys = asset_keys_by_node(manifest)
+    if why:  # the build passed: what it did not rebuild is current, its checks' results stand
+        current = [
+            key
+            for unique_id, key in keys.items()
+            if unique_id not in rebuilt and key in context.selected_asset_keys
+        ]
+        events += [
+            dg.MaterializeResult(asset_key=key, metadata={"rebuilt": False, "why": why}) for key in current
+        ]
+        events += results_that_stand(context, set(current), why)
+    position = {key.to_python_identifier(): index for index, key in enumerate(keys.values())}
+    outputs = sorted(
+        (e for e in events if isinstance(e, dg.Output | dg.MaterializeResult)),
+        key=lambda e: position.get(output_name(e), -1),
+    )
+    others = [e for e in events if not isinstance(e, dg.Output | dg.MaterializeResult)]
+    yield from with_table_facts([*outputs, *others], manifest, settings.warehouse)
+
+
+def results_that_stand(
+    context: dg.AssetExecutionContext, current: set[dg.AssetKey], why: str
+) -> list[dg.AssetCheckResult]:
+    """The checks of models the plan did not rebuild did not run: the rows they check did not
+    change. Each one's last pass stands and is reported again (`ran: false`), so the publish
+    gate (orchestration/publish.py) reads a result for every blocking check of the run. A check
+    that never passed stays unevaluated, and the gate refuses."""
+    storage = context.instance.event_log_storage
+    stood = []
+    for check_key in sorted(context.selected_asset_check_keys, key=str):
+        if check_key.asset_key not in current:
+            continue
+        history = storage.get_asset_check_execution_history(check_key, limit=1, status=COMPLETED)
+        if history and history[0].status == AssetCheckExecutionRecordStatus.SUCCEEDED:
+            stood.append(
+                dg.AssetCheckResult(
+                    asset_key=check_key.asset_key,
+                    check_name=check_key.name,
+                    passed=True,
+                    metadata={"ran": False, "why": why, "passed_in_run": history[0].run_id},
+                )
+            )
+    return stood
+
+
+def asset_keys_by_node(manifest: Mapping[str, Any]) -> dict[str, dg.AssetKey]:
+    """unique_id -> asset key of every model, seed and snapshot, parents before children."""
+    nodes = {
+        unique_id: node
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] in ("model", "seed", "snapshot")
+    }
+    graph = {
+        unique_id: [p for p in node.get("depends_on", {}).get("nodes", []) if p in nodes]
+        for unique_id, node in nodes.items()
+    }
+    return {
+        unique_id: TRANSLATOR.get_asset_spec(manifest, unique_id, dbt_project).key
+        for unique_id in TopologicalSorter(graph).static_order()
+    }
+
+
+def output_name(event: dg.Output | dg.MaterializeResult) -> str:
+    """The output's name as dagster-dbt names a model's output (its asset key as an identifier)."""
+    if isinstance(event, dg.MaterializeResult):
+        return event.asset_key.to_python_identifier()
+    return event.output_name
 
 
 def quarantine_observation(held: list[Unloaded]) -> dg.AssetObservation:
@@ -148,56 +232,6 @@ def quarantine_observation(held: list[Unloaded]) -> dg.AssetObservation:
                 "\n".join(["| file | raw rows removed | reason |", "|---|---|---|", *rows])
             ),
         },
-    )
-
-
-def build_failure(invocation: DbtCliInvocation, settings: Settings) -> Exception:
-    """A held lock is retried; a failed test or a model error needs a person, so it is a Failure
-    that names the tests and the first failing row, never retried."""
-    failed = _failed_nodes(invocation)
-    error = invocation.get_error()
-    if any(is_lock_error(r.get("message") or "") for r in failed) or (
-        not failed and is_lock_error(str(error))
-    ):
-        return WarehouseLocked("dbt build: the warehouse is locked by another process")
-    if not failed:
-        return dg.Failure(
-            description=f"dbt build failed: {first_line(error or 'see dbt.log')}", allow_retries=False
-        )
-    named = [
-        f"{r['unique_id'].split('.')[2]} ({r['status']}: {first_line(r.get('message') or '')[:160]})"
-        + first_failing_row(r.get("relation_name"), settings)
-        for r in failed
-    ]
-    return dg.Failure(
-        description="dbt build failed: " + "; ".join(named),
-        metadata={"failed_nodes": [r["unique_id"] for r in failed]},
-        allow_retries=False,
-    )
-
-
-def _failed_nodes(invocation: DbtCliInvocation) -> list[dict[str, Any]]:
-    try:
-        results = invocation.get_artifact("run_results.json")["results"]
-    except FileNotFoundError:  # dbt stopped before running any node
-        return []
-    return [r for r in results if r["status"] in ("error", "fail")]
-
-
-def failed_nodes(invocation: DbtCliInvocation) -> tuple[FailedNode, ...]:
-    """The failed nodes as the CLI's build reports them (socialkpi/transform.py), read from the
-    dbt process's run_results.json and its manifest (names, types, descriptions)."""
-    nodes = invocation.manifest["nodes"]
-    return tuple(
-        FailedNode(
-            name=node.get("name") or result["unique_id"].split(".")[2],
-            resource_type=node.get("resource_type") or result["unique_id"].split(".")[0],
-            status=result["status"],
-            relation=result.get("relation_name"),
-            description=(node.get("description") or "").strip(),
-        )
-        for result in _failed_nodes(invocation)
-        for node in [nodes.get(result["unique_id"], {})]
     )
 
 

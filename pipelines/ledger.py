@@ -10,6 +10,8 @@ from datetime import date, datetime
 import duckdb
 import pyarrow as pa
 
+from pipelines.errors import LOADED, QUARANTINED
+
 LEDGER_TABLE = "raw_ledger.export_files"
 
 _DDL = f"""
@@ -126,7 +128,7 @@ def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
 
 
 # Reasons of files whose rows were taken out of the warehouse after they loaded: a blocking data
-# check failed on their rows (socialkpi/isolation.py), or a person unloaded them (`socialkpi files
+# check failed on their rows (socialkpi/build/isolation.py), or a person unloaded them (`socialkpi files
 # --unload`). Unlike a file the reader refused, such a file is not read again: the same bytes
 # would fail the same check. A new download (other bytes) loads; so does a file a check took out
 # once the checks or the seeds changed (a person added the account's channel to accounts.csv).
@@ -258,3 +260,76 @@ def newest_exports(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[date, str]
         """
     ).fetchall()
     return {channel: (newest, path) for channel, newest, path in rows}
+
+
+# The questions other modules ask of the ledger: the ledger's SQL stays in this module.
+
+
+def loaded_hashes_digest(con: duckdb.DuckDBPyConnection) -> str:
+    """Every loaded file's content hash, sorted and comma-joined (what a build is made from)."""
+    (listed,) = con.execute(
+        f"select coalesce(string_agg(sha256, ',' order by sha256), '') "
+        f"from (select distinct sha256 from {LEDGER_TABLE} where status = 'loaded')"
+    ).fetchone()
+    return listed
+
+
+def loaded_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The content hashes of the loaded files; none before a first load made the ledger."""
+    (exists,) = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'raw_ledger' and table_name = 'export_files'"
+    ).fetchone()
+    if not exists:
+        return set()
+    return {
+        sha for (sha,) in con.execute(f"select sha256 from {LEDGER_TABLE} where status = 'loaded'").fetchall()
+    }
+
+
+def count_loaded(con: duckdb.DuckDBPyConnection) -> int:
+    (loaded,) = con.execute(
+        f"select count(distinct sha256) from {LEDGER_TABLE} where status = 'loaded'"
+    ).fetchone()
+    return loaded
+
+
+def loaded_at_paths(con: duckdb.DuckDBPyConnection, paths: list[str]) -> dict[str, str]:
+    """Content hash -> relative path of the loaded files at any of `paths`: paths as `socialkpi
+    files` shows them (relative to the exports folder), or the files' URLs or absolute paths."""
+    rows = con.execute(
+        f"select sha256, min(relative_path) from {LEDGER_TABLE} where status = 'loaded' "
+        "and (relative_path in (select unnest($paths)) or file_url in (select unnest($paths)) "
+        "or file_url in (select 'file://' || unnest($paths))) group by sha256",
+        {"paths": paths},
+    ).fetchall()
+    return dict(rows)
+
+
+def loaded_paths_of(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, str]:
+    """Content hash -> relative path of those of `hashes` that are loaded."""
+    rows = con.execute(
+        f"select sha256, min(relative_path) from {LEDGER_TABLE} "
+        "where sha256 in (select unnest(?)) and status = 'loaded' group by 1",
+        [hashes],
+    ).fetchall()
+    return dict(rows)
+
+
+def mark_taken_out(con: duckdb.DuckDBPyConnection, reasons: dict[str, str]) -> None:
+    """The loaded entries of these files (content hash -> why) become quarantined with that
+    reason; in the caller's transaction, with the removal of their rows."""
+    for sha, reason in reasons.items():
+        con.execute(
+            f"update {LEDGER_TABLE} set status = ?, reason = ? where sha256 = ? and status = ?",
+            [QUARANTINED, reason, sha, LOADED],
+        )
+
+
+def loaded_row_counts() -> str:
+    """A query of (sha256, file, rows_read): each loaded file and the rows its reader read, to
+    reconcile with the rows raw holds (pipelines/reconcile.py)."""
+    return (
+        "select sha256, min(relative_path) as file, max(row_count) as rows_read "
+        f"from {LEDGER_TABLE} where status = 'loaded' and row_count is not null group by sha256"
+    )

@@ -30,6 +30,7 @@ from pipelines.reader import ParsedExport, lineage_types, table_columns
 from pipelines.reading import FileRead, read_files
 from pipelines.recognise import short_cell
 from pipelines.recovery import Recovery, landing_done, mark_landing, recover
+from pipelines.warehouse import open_warehouse
 
 Progress = Callable[[str], None]
 
@@ -76,7 +77,7 @@ def load_exports(
     recovery = recover(warehouse, pipelines_dir, dlt_pipelines())
     if recovery:
         say(recovery.describe())
-    with duckdb.connect(str(warehouse)) as con:
+    with open_warehouse(warehouse) as con:
         run = _Run(seen=ledger.read_ledger(con, recheck_failed_checks), now=datetime.now(UTC))
     run.report.recovery = recovery
     listing = list(list_exports(exports))
@@ -130,7 +131,7 @@ class _Run:
         # at its rare full collections: without this, every batch stayed in memory until one ran.
         gc.collect()
         checkpoints.reached("ledger")
-        with duckdb.connect(str(warehouse)) as con:
+        with open_warehouse(warehouse) as con:
             ensure_raw_tables(con)
             ledger.record(con, self.report.entries[self.recorded :])
         self.recorded = len(self.report.entries)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import ledger
 from pipelines.formats import ALL_FORMATS
-from pipelines.ledger import LEDGER_TABLE
+from pipelines.warehouse import open_warehouse
 
 
 class ReconciliationFailed(Exception):
@@ -33,12 +34,7 @@ def mismatches(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int]]:
 def repeated_rows(con: duckdb.DuckDBPyConnection, files: list[str]) -> dict[str, int]:
     """Per file (of `files`, by relative path), how many of its raw rows repeat another (the same
     member and row number): counted distinctly only for these few files."""
-    rows = con.execute(
-        f"select min(relative_path), min(sha256) from {LEDGER_TABLE} "
-        "where status = 'loaded' and relative_path in (select unnest($files)) group by sha256",
-        {"files": files},
-    ).fetchall()
-    shas = {sha: path for path, sha in rows}
+    shas = ledger.loaded_at_paths(con, files)
     if not shas:
         return {}
     landed = " union all ".join(
@@ -66,16 +62,11 @@ def _differing(con: duckdb.DuckDBPyConnection, rows: str) -> list[tuple[str, int
         with raw_rows as (
             select _file_sha256 as sha256, count(*) as rows_in_raw from ({landed}) group by 1
         ),
-        ledger as (
-            select sha256, min(relative_path) as file, max(row_count) as rows_read
-            from {LEDGER_TABLE}
-            where status = 'loaded' and row_count is not null
-            group by sha256
-        )
-        select ledger.file, ledger.rows_read, coalesce(raw_rows.rows_in_raw, 0), ledger.sha256
-        from ledger left join raw_rows using (sha256)
-        where ledger.rows_read <> coalesce(raw_rows.rows_in_raw, 0)
-        order by ledger.file
+        loaded as ({ledger.loaded_row_counts()})
+        select loaded.file, loaded.rows_read, coalesce(raw_rows.rows_in_raw, 0), loaded.sha256
+        from loaded left join raw_rows using (sha256)
+        where loaded.rows_read <> coalesce(raw_rows.rows_in_raw, 0)
+        order by loaded.file
         """
     ).fetchall()
 
@@ -83,12 +74,10 @@ def _differing(con: duckdb.DuckDBPyConnection, rows: str) -> list[tuple[str, int
 def reconcile(warehouse: Path) -> int:
     """Raise ReconciliationFailed naming every file whose rows do not add up; return the number
     of loaded files checked."""
-    with duckdb.connect(str(warehouse)) as con:
+    with open_warehouse(warehouse) as con:
         problems = mismatches(con)
         repeated = repeated_rows(con, [file for file, _read, _raw in problems[:5]]) if problems else {}
-        (checked,) = con.execute(
-            f"select count(distinct sha256) from {LEDGER_TABLE} where status = 'loaded'"
-        ).fetchone()
+        checked = ledger.count_loaded(con)
     if problems:
         listed = "; ".join(
             f"{file}: ledger {read} rows, raw {raw}"

@@ -16,9 +16,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
-from pipelines.ledger import LEDGER_TABLE
+from pipelines import ledger
+from pipelines.warehouse import open_warehouse
 
 MARKER = "landing.json"
 
@@ -99,17 +98,14 @@ def _remove_unrecorded_rows(warehouse: Path, landing: dict[str, list[str]]) -> t
     """Delete, from each raw table the killed run was landing into, the rows of its files that the
     ledger does not list as loaded. Returns (files, rows)."""
     removed, files = 0, set()
-    with duckdb.connect(str(warehouse)) as con:
+    with open_warehouse(warehouse) as con:
         tables = {
             f"{schema}.{name}"
             for schema, name in con.execute(
                 "select table_schema, table_name from information_schema.tables"
             ).fetchall()
         }
-        loaded = set()
-        if LEDGER_TABLE in tables:
-            query = f"select sha256 from {LEDGER_TABLE} where status = 'loaded'"
-            loaded = {sha for (sha,) in con.execute(query).fetchall()}
+        loaded = ledger.loaded_hashes(con)
         for table, shas in landing.items():
             orphans = sorted(set(shas) - loaded)
             if table not in tables or not orphans:

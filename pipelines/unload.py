@@ -1,7 +1,7 @@
 """Take loaded files' rows out of the raw tables, and say so in the file ledger.
 
 Two callers: the build, when a blocking data check fails on rows of one file (the file is
-quarantined with the check's name, socialkpi/isolation.py), and a person (`socialkpi files
+quarantined with the check's name, socialkpi/build/isolation.py), and a person (`socialkpi files
 --unload PATH`). Raw rows carry their file's content hash (`_file_sha256`), so a file's rows are
 found in every raw table it landed in (a workbook's sheets, a ZIP's members) and nowhere else.
 
@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from pipelines.errors import LOADED, QUARANTINED
-from pipelines.ledger import LEDGER_TABLE
+from pipelines import ledger
 
 # Raw tables that hold export rows: every table of a `raw_*` schema with the lineage column.
 _RAW_TABLES = (
@@ -56,12 +55,7 @@ def files_of(con: duckdb.DuckDBPyConnection, source_file: str, ingested_at: obje
 def loaded_at_path(con: duckdb.DuckDBPyConnection, path: str) -> dict[str, str]:
     """Content hash -> relative path of the loaded files at `path`: a path as `socialkpi files`
     shows it (relative to the exports folder), or the file's URL or absolute path."""
-    rows = con.execute(
-        f"select distinct sha256, relative_path from {LEDGER_TABLE} where status = ? "
-        "and (relative_path = ? or file_url = ? or file_url = 'file://' || ?)",
-        [LOADED, path, path, path],
-    ).fetchall()
-    return dict(rows)
+    return ledger.loaded_at_paths(con, [path])
 
 
 def unload(con: duckdb.DuckDBPyConnection, reasons: dict[str, str]) -> tuple[list[Unloaded], list[str]]:
@@ -80,17 +74,7 @@ def unload(con: duckdb.DuckDBPyConnection, reasons: dict[str, str]) -> tuple[lis
             rows[sha] += count
             emptied.append(table)
         con.execute(f"delete from {table} {where}", [hashes])
-    paths = dict(
-        con.execute(
-            f"select sha256, min(relative_path) from {LEDGER_TABLE} "
-            "where sha256 in (select unnest(?)) and status = ? group by 1",
-            [hashes, LOADED],
-        ).fetchall()
-    )
-    for sha in hashes:
-        con.execute(
-            f"update {LEDGER_TABLE} set status = ?, reason = ? where sha256 = ? and status = ?",
-            [QUARANTINED, reasons[sha], sha, LOADED],
-        )
+    paths = ledger.loaded_paths_of(con, hashes)
+    ledger.mark_taken_out(con, {sha: reasons[sha] for sha in hashes})
     held = [Unloaded(sha, paths.get(sha, sha), rows[sha], reasons[sha]) for sha in hashes]
     return held, sorted(set(emptied))

@@ -30,13 +30,14 @@ from pipelines.exports import ExportsFolderMissing, printable
 from pipelines.ledger import ledger_listing
 from pipelines.load import LoadReport
 from pipelines.reconcile import ReconciliationFailed
+from pipelines.settings import Settings, load_settings
+from pipelines.warehouse import open_warehouse
 from pipelines.writer_lock import WarehouseBusy, writing
 from socialkpi import comments, steps
-from socialkpi.access import open_published
+from socialkpi.build.dbt_runner import BuildFailed
 from socialkpi.failure_line import failure_line, quiet_dlt_logs, raise_on_sigterm
-from socialkpi.publish import PublishFailed, PublishResult, rollback
-from socialkpi.settings import Settings, load_settings
-from socialkpi.transform import BuildFailed
+from socialkpi.publish.marts import PublishFailed, PublishResult, rollback
+from socialkpi.serve.access import open_published
 
 # soft_wrap: long paths and reasons stay on one line in logs and pipes (no wrapping at 80 columns).
 out = Console(highlight=False, soft_wrap=True)
@@ -247,7 +248,7 @@ def load(exports: str | None, warehouse: str | None) -> None:
 def build(exports: str | None, warehouse: str | None) -> None:
     """Build staging models and marts with dbt, running every test and contract."""
     with _Progress() as progress:
-        quarantined = steps.build(load_settings(exports, warehouse), progress)
+        quarantined = steps.build(load_settings(exports, warehouse), progress).quarantined
     out.print("build passed: models built, all tests and contracts passed")
     for held in quarantined:
         shown = f"{escape(printable(held.relative_path))}: {escape(printable(held.reason))}"
@@ -317,7 +318,7 @@ def files(exports: str | None, warehouse: str | None, status: str | None, unload
             out.print(f"unloaded {held.relative_path}: {held.rows} raw rows removed", markup=False)
         out.print("the next `socialkpi refresh` rebuilds and publishes the marts without it", markup=False)
         return
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+    with open_warehouse(settings.warehouse, read_only=True) as con:
         rows = ledger_listing(con, status)
     columns = ("file", "status", "channel", "account", "snapshot", "rows", "reason")
     cells = [["" if v is None else printable(str(v)) for v in row] for row in rows]
@@ -362,7 +363,7 @@ def sql(exports: str | None, warehouse: str | None, query: str | None, query_fil
 @_one_line_errors
 def report(exports: str | None, warehouse: str | None, output: str | None, month) -> None:
     """Write the HTML report (one self-contained file) from the published marts."""
-    from socialkpi.report import build_report
+    from socialkpi.serve.report import build_report
 
     written = build_report(load_settings(exports, warehouse), output, month.date() if month else None)
     out.print(f"wrote the report to {written}", markup=False)
@@ -387,7 +388,7 @@ def postgres_setup(admin_url: str, reader_timeout: str) -> None:
     """Create the PostgreSQL roles: socialkpi_writer (the publish) and socialkpi_reader (BI tools,
     read-only, `marts` only). Passwords: env SOCIALKPI_POSTGRES_WRITER_PASSWORD and
     SOCIALKPI_POSTGRES_READER_PASSWORD."""
-    from socialkpi.publish_postgres import roles
+    from socialkpi.publish.postgres import roles
 
     passwords = [os.environ.get(roles.WRITER_PASSWORD_ENV), os.environ.get(roles.READER_PASSWORD_ENV)]
     if not all(passwords):

@@ -13,11 +13,12 @@ import duckdb
 from pipelines.comments.config import PLATFORMS
 from pipelines.comments.load import FORGOTTEN_TABLE, CommentsReport, ensure_comment_tables, load_comments
 from pipelines.comments.privacy import pseudonym, pseudonym_key
-from socialkpi import publish_postgres
-from socialkpi.publish import PublishResult, publish
-from socialkpi.settings import Settings
-from socialkpi.swap import remove_tree
-from socialkpi.transform import build_models
+from pipelines.settings import Settings
+from pipelines.warehouse import open_warehouse
+from socialkpi.build.dbt_runner import build_models
+from socialkpi.publish import postgres as publish_postgres
+from socialkpi.publish.marts import PublishResult, publish
+from socialkpi.publish.swap import remove_tree
 
 Progress = Callable[[str], None]
 # Everything dbt builds from the comments (staging, the conversation marts and their tests).
@@ -47,7 +48,7 @@ def forget(settings: Settings, author: str, progress: Progress | None = None) ->
     neither the published copy nor its rollback copy holds them."""
     say = progress or (lambda _message: None)
     pseudonyms = sorted({pseudonym(pseudonym_key(), channel, author) for channel in PLATFORMS})
-    with duckdb.connect(str(settings.warehouse)) as con:
+    with open_warehouse(settings.warehouse) as con:
         ensure_comment_tables(con)
         rows = _delete_everywhere(con, pseudonyms)
         con.executemany(

@@ -1,13 +1,18 @@
-"""The steps of a refresh as plain functions: the CLI calls them in a row, Dagster wraps each one
-as an asset. Neither owns them."""
+"""The steps of a refresh as plain functions, and the one conductor that plans them: the CLI calls
+`refresh` (or one step), and Dagster's assets call the same steps with the same plan (its dbt
+asset calls `build`, its publish asset `publish_if_needed`). Neither owns them; no step knows
+which of the two called it.
+
+A step takes the settings and an optional progress callback, and raises one exception whose
+message is the one line a person reads (dbt's failures are worded once, in
+socialkpi/build/dbt_runner.py)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-
-import duckdb
 
 from pipelines.comments.load import CommentsReport
 from pipelines.errors import LOADED, QUARANTINED
@@ -15,12 +20,16 @@ from pipelines.exports import ExportsFolderMissing
 from pipelines.ledger import UNLOADED_BY, adopt_decided_channels
 from pipelines.load import LoadReport, load_exports
 from pipelines.reconcile import reconcile
+from pipelines.settings import Settings
 from pipelines.unload import Unloaded, loaded_at_path
-from socialkpi import comments, runstate
-from socialkpi.isolation import build_isolating, quarantine
-from socialkpi.publish import PublishResult, publish
-from socialkpi.settings import Settings
-from socialkpi.transform import BuildFailed, parsed_meanwhile, run_dbt
+from pipelines.warehouse import open_warehouse
+from socialkpi import comments
+from socialkpi.build import runstate
+from socialkpi.build.dbt_runner import BuildFailed, DbtEvents, parsed_meanwhile, run_dbt
+from socialkpi.build.isolation import build_isolating, quarantine
+from socialkpi.publish import state as publish_state
+from socialkpi.publish.marts import PublishResult
+from socialkpi.publish.marts import publish as publish_copy
 
 Progress = Callable[[str], None]
 
@@ -64,29 +73,77 @@ def load_comments(settings: Settings, progress: Progress | None = None) -> Comme
     return comments.load(settings, progress)
 
 
-def build(settings: Settings, progress: Progress | None = None) -> list[Unloaded]:
-    """`dbt build` of seeds, models, contracts and data tests (WITHOUT_UNIT_TESTS). A blocking
-    check that fails on rows of one file quarantines that file and the build runs again without
-    it (socialkpi/isolation.py); returns those files. Raises BuildFailed on a failure no file
-    explains, so nothing downstream publishes. Incremental when only rows were added since the
-    last build that passed, in full when the dbt project changed (socialkpi/runstate.py)."""
+@dataclass
+class Built:
+    """What a build step did: the plan it followed, the files its checks quarantined, and the
+    result events of every dbt build it ran, in order (dbt's structured-log dicts; the rounds
+    before the last failed on the files then quarantined). No rounds when the plan skipped."""
+
+    plan: runstate.BuildPlan
+    quarantined: list[Unloaded] = field(default_factory=list)
+    rounds: list[DbtEvents] = field(default_factory=list)
+
+
+def build(
+    settings: Settings,
+    progress: Progress | None = None,
+    *,
+    selection: tuple[str, ...] = (),
+    when_current: str = "build",
+    rounds: list[DbtEvents] | None = None,
+) -> Built:
+    """`dbt build` of seeds, models, contracts and data tests (WITHOUT_UNIT_TESTS), as the plan
+    says: incremental when only rows were added since the last build that passed, in full when
+    the dbt project changed (socialkpi/build/runstate.py). When nothing changed, `when_current`
+    decides: "skip" (a refresh) or "build" everything anyway (`socialkpi build`, asked for).
+
+    `selection` (dbt `--select` arguments: a subset Dagster was asked to materialize) builds only
+    that, never counting as a build that passed. A blocking check that fails on rows of one file
+    quarantines that file and the build runs again without it (socialkpi/build/isolation.py).
+    Raises BuildFailed on a failure no file explains, so nothing downstream publishes; `rounds`,
+    when given, receives each dbt run's result events as it ends, a failed one included."""
+    say = progress or (lambda _message: None)
     inputs = runstate.current_inputs(settings)
     plan = runstate.plan_build(settings, inputs)
-    return _build(settings, inputs, () if plan.skip else plan.dbt_arguments, progress)
-
-
-def _build(
-    settings: Settings, inputs: runstate.Inputs, arguments: tuple[str, ...], progress: Progress | None
-) -> list[Unloaded]:
+    rounds = [] if rounds is None else rounds
+    if selection:
+        full = ("--full-refresh",) if "--full-refresh" in plan.dbt_arguments else ()
+        plan = runstate.BuildPlan(False, ("--select", *selection, *full), "building the selected models")
+    elif plan.skip and when_current == "build":
+        plan = runstate.BuildPlan(
+            False, (), "building every model (asked for; nothing new since the last build)"
+        )
+    say(plan.why)
+    if plan.skip:
+        return Built(plan)
     started_at = datetime.now(UTC).isoformat()
     runstate.record(settings, runstate.BUILD_STARTED, inputs)
-    quarantined = build_isolating(settings, arguments, progress)
-    # A quarantine took files out: the build that passed was made from the files left.
-    built_from = runstate.current_inputs(settings) if quarantined else inputs
-    runstate.record(settings, runstate.BUILD, built_from, started_at)
-    with duckdb.connect(str(settings.warehouse)) as con:
+    quarantined = build_isolating(settings, plan.dbt_arguments, progress, rounds)
+    if not selection:
+        # A quarantine took files out: the build that passed was made from the files left.
+        built_from = runstate.current_inputs(settings) if quarantined else inputs
+        runstate.record(settings, runstate.BUILD, built_from, started_at)
+    with open_warehouse(settings.warehouse) as con:
         adopt_decided_channels(con)  # the platform of each Meta series file, as the marts have it
-    return quarantined
+    return Built(plan, quarantined, rounds)
+
+
+def publish(settings: Settings, postgres_url: str | None = None) -> PublishResult:
+    """Publish the marts now (socialkpi/publish/marts.py), and note what was published."""
+    result = publish_copy(settings, postgres_url)
+    publish_state.record_publish(settings)
+    return result
+
+
+def publish_if_needed(settings: Settings, progress: Progress | None = None) -> PublishResult | None:
+    """Publish unless the published copy already holds the marts of the last build that passed
+    (None then: nothing was copied)."""
+    say = progress or (lambda _message: None)
+    if publish_state.publish_is_current(settings):
+        say("the published copy holds the current marts: publish skipped")
+        return None
+    say("publishing the marts")
+    return publish(settings)
 
 
 def parse(settings: Settings) -> None:
@@ -97,31 +154,22 @@ def parse(settings: Settings) -> None:
 def refresh(
     settings: Settings, progress: Progress | None = None
 ) -> tuple[LoadReport, CommentsReport, PublishResult | None]:
-    """The nightly job: load what is new, build and test everything, publish unless a failure no
-    single file explains blocks it (files whose rows fail a blocking check are quarantined and
-    join the load report's newly refused files). Steps whose inputs did not change since they
-    last succeeded are skipped (socialkpi/runstate.py); no publish result (None) when the
-    published copy already held the current marts."""
+    """The nightly job: load what is new, build and test what it reaches, publish unless a
+    failure no single file explains blocks it (files whose rows fail a blocking check are
+    quarantined and join the load report's newly refused files). Steps whose inputs did not
+    change since they last succeeded are skipped; no publish result (None) when the published
+    copy already held the current marts."""
     say = progress or (lambda _message: None)
     with parsed_meanwhile(settings):
         report = load(settings, progress)
         comments_report = load_comments(settings, progress)
         say(f"reconciled {reconcile(settings.warehouse)} loaded files with raw")
-    inputs = runstate.current_inputs(settings)
-    plan = runstate.plan_build(settings, inputs)
-    say(plan.why)
-    if not plan.skip:
-        try:
-            held_back(report, _build(settings, inputs, plan.dbt_arguments, progress))
-        except BuildFailed as failed:  # the one line also says what readers still see
-            raise BuildFailed(f"{failed}; {_publish_skipped(settings)}", failed.failed) from None
-    if runstate.publish_is_current(settings):
-        say("the published copy holds the current marts: publish skipped")
-        return report, comments_report, None
-    say("publishing the marts")
-    result = publish(settings)
-    runstate.record_publish(settings)
-    return report, comments_report, result
+    try:
+        built = build(settings, progress, when_current="skip")
+    except BuildFailed as failed:  # the one line also says what readers still see
+        raise BuildFailed(f"{failed}; {_publish_skipped(settings)}", failed.failed) from None
+    held_back(report, built.quarantined)
+    return report, comments_report, publish_if_needed(settings, progress)
 
 
 def _publish_skipped(settings: Settings) -> str:
@@ -145,7 +193,7 @@ def unload(settings: Settings, path: str, user: str) -> list[Unloaded]:
     """Take the loaded file at `path` (as `socialkpi files` shows it, or its URL) out of the
     warehouse on purpose: its rows leave raw, its ledger entry says who unloaded it and when,
     the same bytes are not loaded again, and the next refresh rebuilds the models without it."""
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+    with open_warehouse(settings.warehouse, read_only=True) as con:
         found = loaded_at_path(con, path)
     if not found:
         raise UnloadRefused(f"no loaded file at {path}: see `socialkpi files --status loaded`")

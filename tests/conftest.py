@@ -15,9 +15,9 @@ import duckdb
 import pytest
 from filelock import FileLock
 
+from pipelines.settings import Settings, load_settings
 from socialkpi.demo import write_demo_exports
 from socialkpi.demo.comments import write_demo_comments
-from socialkpi.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO.parent / "shared" / "samples"

@@ -27,8 +27,8 @@ from pathlib import Path
 import duckdb
 
 from pipelines.errors import DUPLICATE, LOADED, QUARANTINED, UNRECOGNISED
+from pipelines.settings import Settings, load_settings
 from socialkpi.demo import linkedin, twitter, youtube
-from socialkpi.settings import Settings, load_settings
 
 HEADER = list(twitter.GEN_B_TWEET_HEADER)
 X_CONTENT_HEADER = list(twitter.X_CONTENT_HEADER_2025)

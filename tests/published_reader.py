@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from socialkpi.access import open_live, open_published
-from socialkpi.settings import load_settings
+from pipelines.settings import load_settings
+from socialkpi.serve.access import open_live, open_published
 
 QUERY = "select count(*) from marts.twitter_posts"
 

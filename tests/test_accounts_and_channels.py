@@ -23,8 +23,8 @@ from pipelines.errors import QUARANTINED, UnreadableExport
 from pipelines.exports import ExportFile
 from pipelines.provenance import PLATFORM_FOLDERS, account_folder, normalize_account
 from pipelines.reader import read_export
-from socialkpi.runstate import project_fingerprint
-from socialkpi.settings import Settings, load_settings
+from pipelines.settings import Settings, load_settings
+from socialkpi.build.runstate import project_fingerprint
 from tests.conftest import REPO, require_samples, run_cli
 
 MACROS = REPO / "dbt_project" / "macros" / "accounts.sql"
@@ -358,7 +358,8 @@ def test_a_file_a_check_took_out_is_read_again_once_the_checks_or_seeds_changed(
     byte for byte the same file)."""
     from dataclasses import replace
 
-    from socialkpi import runstate, steps
+    from socialkpi import steps
+    from socialkpi.build import runstate
 
     settings, _result = refreshed
     shutil.copytree(

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from pipelines.errors import LOADED
-from socialkpi.settings import Settings
+from pipelines.settings import Settings
 from tests.conftest import run_cli
 from tests.corpus import BIG_FILE, BIG_FILE_MB, DRIFT_FILE, GROWING_FILE, CorpusRun, cases, run_corpus
 

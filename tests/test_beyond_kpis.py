@@ -12,8 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from socialkpi.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV, Settings
-from socialkpi.text_folding import SEED, seed_text
+from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV, Settings
+from socialkpi.build.text_folding import SEED, seed_text
 
 REPO = Path(__file__).resolve().parent.parent
 DBT = str(Path(sys.executable).parent / "dbt")
@@ -25,7 +25,9 @@ def _query(warehouse: Path, sql: str) -> list[tuple]:
 
 
 def test_the_unicode_folding_seed_is_exactly_what_the_generator_writes():
-    assert SEED.read_text(encoding="ascii") == seed_text(), "run: .venv/bin/python -m socialkpi.text_folding"
+    assert SEED.read_text(encoding="ascii") == seed_text(), (
+        "run: .venv/bin/python -m socialkpi.build.text_folding"
+    )
 
 
 def test_editing_a_label_rule_and_rebuilding_relabels_past_posts(demo_refresh: Settings, tmp_path: Path):

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from pipelines.progress import EVERY_SECONDS, Counted
-from socialkpi.settings import Settings, load_settings
+from pipelines.settings import Settings, load_settings
 from tests.conftest import copy_samples, run_cli
 
 # Real exports of three accounts: a Facebook Page's posts and follows, a file of two stacked

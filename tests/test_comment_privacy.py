@@ -15,8 +15,8 @@ import pytest
 from pipelines.comments.load import load_comments
 from pipelines.comments.privacy import pseudonym, redact
 from pipelines.comments.replay_server import CommentApi, load_dataset, replay_sources
+from pipelines.settings import load_settings
 from socialkpi.demo.comments import people
-from socialkpi.settings import load_settings
 from tests.conftest import TEST_PSEUDONYM_KEY, run_cli
 
 KEY = TEST_PSEUDONYM_KEY.encode()
@@ -215,7 +215,7 @@ def test_forget_erases_one_author_everywhere_and_no_later_load_brings_them_back(
 
 
 def test_the_readme_query_says_which_formats_start_conversations_and_of_what_tone(demo_refresh):
-    from socialkpi.access import open_published
+    from socialkpi.serve.access import open_published
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Comments: what people are saying", 1)[1].split("\n## ", 1)[0]

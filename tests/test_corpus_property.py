@@ -22,7 +22,7 @@ import duckdb
 import pytest
 
 from pipelines.errors import LOADED, QUARANTINED, UNRECOGNISED
-from socialkpi.settings import Settings, load_settings
+from pipelines.settings import Settings, load_settings
 from tests import corpus, hostile
 from tests.conftest import SOCIALKPI, TEST_PSEUDONYM_KEY
 from tests.conftest import ledger_entries as ledger

@@ -23,7 +23,7 @@ import pytest
 
 from pipelines.checkpoints import PAUSE_ENV, POINTS
 from pipelines.load import dlt_pipelines
-from socialkpi.settings import Settings
+from pipelines.settings import Settings
 from tests.conftest import SOCIALKPI, TEST_PSEUDONYM_KEY, copy_of, mart_rows, run_cli
 from tests.corpus import X_CONTENT_HEADER, comparable, content_rows, csv_bytes, tweet_file, tweet_name
 

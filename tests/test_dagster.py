@@ -11,7 +11,7 @@ import pytest
 
 from orchestration.constants import REFRESH_JOB, WAREHOUSE_POOL
 from orchestration.resources import build_resources
-from socialkpi.settings import Settings, load_settings
+from pipelines.settings import Settings, load_settings
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,8 @@ from orchestration.freshness import CHANNELS, LEDGER_KEY, export_recency_check_n
 from orchestration.resources import SocialKpiResource
 from orchestration.retries import WAREHOUSE_LOCK_RETRY, WarehouseLocked, only_a_held_lock_is_retried
 from orchestration.schedules import nightly_schedule
+from pipelines.settings import load_settings
 from socialkpi import steps
-from socialkpi.settings import load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from socialkpi.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV, Settings
+from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV, Settings
 
 DBT = str(Path(sys.executable).parent / "dbt")
 

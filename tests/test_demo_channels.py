@@ -16,8 +16,8 @@ import duckdb
 from pipelines.formats.meta import FACEBOOK_POSTS, INSTAGRAM_POSTS, INSTAGRAM_STORIES, WINDOW_IN_NAME
 from pipelines.formats.spec import ExportFormat
 from pipelines.formats.youtube import TABLE_CONTENT, TOTAL_LABELS
+from pipelines.settings import Settings
 from socialkpi.demo import CHANNELS
-from socialkpi.settings import Settings
 
 MARTS = (
     "facebook_posts",

@@ -17,8 +17,8 @@ import duckdb
 import pytest
 
 from pipelines.reconcile import ReconciliationFailed, mismatches, reconcile
+from pipelines.settings import Settings
 from pipelines.writer_lock import WAIT_ENV, WarehouseBusy, lock_path, writing
-from socialkpi.settings import Settings
 from tests import hostile
 from tests.conftest import SOCIALKPI, TEST_PSEUDONYM_KEY
 from tests.conftest import ledger_entries as ledger

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from socialkpi.settings import load_settings
+from pipelines.settings import load_settings
 from tests.conftest import copy_of, mart_rows, run_cli
 from tests.corpus import comparable
 from tests.test_crash_safety import write_arrivals

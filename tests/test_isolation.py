@@ -22,8 +22,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from socialkpi.isolation import rebuild_arguments
-from socialkpi.settings import Settings, load_settings
+from pipelines.settings import Settings, load_settings
+from socialkpi.build.isolation import rebuild_arguments
 from tests.conftest import latest_ledger_row, run_cli
 
 X = "twitter/cern"

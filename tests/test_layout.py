@@ -26,7 +26,7 @@ def _loaded_by(module: str) -> list[str]:
     return json.loads(done.stdout)
 
 
-@pytest.mark.parametrize("module", ["socialkpi.settings", "pipelines.paths", "pipelines.exports"])
+@pytest.mark.parametrize("module", ["pipelines.settings", "pipelines.paths", "pipelines.exports"])
 def test_importing_the_settings_or_listing_the_exports_loads_no_engine_and_no_reader(module):
     assert _loaded_by(module) == []
 
@@ -40,3 +40,41 @@ def test_the_import_contracts_hold():
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "0 broken" in done.stdout
+
+
+# Who may open a DuckDB file, and which: the warehouse only through pipelines/warehouse.py; the
+# others open the published copy (serve reads it, publish builds it, the PostgreSQL publish copies
+# from it) or DuckDB alone (the bench's baseline).
+DUCKDB_OPENERS = {
+    "pipelines/warehouse.py": "the warehouse, for every step",
+    "socialkpi/serve/access.py": "an in-memory reader that attaches the published copy read-only",
+    "socialkpi/publish/marts.py": "the new published copy while it is built",
+    "socialkpi/publish/postgres/__init__.py": "the published copy, read-only, to copy into PostgreSQL",
+    "bench/extract.py": "the published copy, read-only, for the extract benchmark",
+    "bench/baseline.py": "DuckDB alone, the benchmark's baseline",
+}
+PRODUCT_FOLDERS = ("pipelines", "socialkpi", "orchestration", "bench")
+
+
+def _python_files_mentioning(text: str) -> set[str]:
+    return {
+        path.relative_to(REPO).as_posix()
+        for folder in PRODUCT_FOLDERS
+        for path in (REPO / folder).rglob("*.py")
+        if text in path.read_text(encoding="utf-8")
+    }
+
+
+def test_only_the_warehouse_module_opens_the_warehouse_file():
+    """One owner: the memory cap and the wait for a held lock apply to every step, because no other
+    module calls duckdb.connect on the warehouse (the others open the published copy)."""
+    assert _python_files_mentioning("duckdb.connect(") <= set(DUCKDB_OPENERS)
+    assert "pipelines/warehouse.py" in _python_files_mentioning("duckdb.connect(")
+
+
+def test_only_the_ledger_and_run_state_modules_hold_their_sql():
+    """Every read or write of the ledger and the run state goes through pipelines/ledger.py and
+    pipelines/run_state.py: no other module names their tables in SQL."""
+    owners = {"pipelines/ledger.py", "pipelines/run_state.py"}
+    for table in ("raw_ledger.", "LEDGER_TABLE}", "STATE_TABLE}", "export_files", "refresh_state"):
+        assert _python_files_mentioning(table) <= owners, table

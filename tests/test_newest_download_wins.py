@@ -26,7 +26,7 @@ from pipelines.errors import UnreadableExport
 from pipelines.formats import ALL_FORMATS
 from pipelines.ledger import FAILED_CHECK
 from pipelines.provenance import resolve
-from socialkpi.settings import Settings, load_settings
+from pipelines.settings import Settings, load_settings
 from tests.conftest import mart_rows, require_samples, run_cli
 
 REAL_CONTENT = "twitter/SolGab/account_analytics_content_2026-04-19_2026-05-16.csv"

@@ -14,8 +14,9 @@ import duckdb
 import psycopg
 import pytest
 
-from socialkpi import publish_postgres, runstate
-from socialkpi.settings import Settings
+from pipelines.settings import Settings
+from socialkpi.publish import postgres as publish_postgres
+from socialkpi.publish import state as publish_state
 from tests.conftest import SOCIALKPI, copy_of, mart_rows, run_cli
 from tests.postgres_server import (
     PublishedPostgres,
@@ -236,15 +237,15 @@ def test_a_refresh_with_nothing_new_publishes_again_to_postgres_after_a_rollback
     published, warehouse, monkeypatch
 ):
     monkeypatch.delenv("SOCIALKPI_POSTGRES_URL", raising=False)
-    runstate.record_publish(warehouse)  # the DuckDB copy counts as current (a refresh would say so)
+    publish_state.record_publish(warehouse)  # the DuckDB copy counts as current (a refresh would say so)
     publish_postgres.rollback(published.writer_url)  # PostgreSQL now holds other marts than the file
-    assert runstate.publish_is_current(warehouse), "without a PostgreSQL URL nothing is to publish"
+    assert publish_state.publish_is_current(warehouse), "without a PostgreSQL URL nothing is to publish"
     monkeypatch.setenv("SOCIALKPI_POSTGRES_URL", published.writer_url)
-    assert not runstate.publish_is_current(warehouse)
+    assert not publish_state.publish_is_current(warehouse)
     refreshed = run_cli("refresh", settings=warehouse, check=True)
     assert "publishing the marts" in refreshed.stderr
     assert publish_postgres.is_current(warehouse.published_marts, published.writer_url)
-    assert runstate.publish_is_current(warehouse)
+    assert publish_state.publish_is_current(warehouse)
 
 
 def test_postgres_setup_refuses_to_create_roles_without_passwords(postgres_server):

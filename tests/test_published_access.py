@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from socialkpi.access import open_live, open_published
-from socialkpi.settings import Settings
+from pipelines.settings import Settings
+from socialkpi.serve.access import open_live, open_published
 from tests.conftest import REPO, mart_rows, run_cli
 from tests.postgres_server import postgres_server_fixture  # noqa: F401 (the postgres_server fixture)
 

@@ -20,9 +20,10 @@ import duckdb
 import pytest
 
 from pipelines.errors import LOADED, QUARANTINED
+from pipelines.settings import Settings, load_settings
+from socialkpi.build.runstate import last
 from socialkpi.demo import youtube
-from socialkpi.runstate import PUBLISH, last, published_identity
-from socialkpi.settings import Settings, load_settings
+from socialkpi.publish.state import PUBLISH, published_identity
 from tests import corpus
 from tests.conftest import SOCIALKPI, TEST_PSEUDONYM_KEY, copy_of, run_cli
 

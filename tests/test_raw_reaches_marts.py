@@ -18,8 +18,8 @@ import duckdb
 import pytest
 
 from pipelines.formats import ALL_FORMATS
+from pipelines.settings import Settings
 from socialkpi.demo.linkedin import _workbook_bytes
-from socialkpi.settings import Settings
 from tests.conftest import run_cli
 
 # A source table documents why it reaches no mart with `config: {meta: {raw_only: "<reason>"}}`.

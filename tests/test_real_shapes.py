@@ -21,8 +21,8 @@ import pytest
 from pipelines.errors import UnreadableExport
 from pipelines.exports import ExportFile
 from pipelines.reader import ParsedExport, read_export
+from pipelines.settings import Settings, load_settings
 from socialkpi.demo.linkedin import _workbook_bytes
-from socialkpi.settings import Settings, load_settings
 from tests.conftest import SamplesRefresh, require_samples, run_cli
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.reconcile import mismatches
-from socialkpi.settings import Settings
+from pipelines.settings import Settings
 from tests.conftest import run_cli
 
 

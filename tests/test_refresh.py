@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from socialkpi.access import open_live
-from socialkpi.settings import Settings
+from pipelines.settings import Settings
+from socialkpi.serve.access import open_live
 from tests.conftest import SOCIALKPI, mart_rows, run_cli
 
 MARTS = ("twitter_posts", "twitter_account_daily")
@@ -172,7 +172,7 @@ def test_a_failed_check_no_single_file_explains_leaves_the_published_copy_in_pla
 ):
     """A blocking check that fails on rows of more files than one check may blame
     (SOCIALKPI_MAX_FILES_PER_CHECK) is the check's or the code's problem, not the files': nothing
-    is quarantined and nothing is published (socialkpi/isolation.py)."""
+    is quarantined and nothing is published (socialkpi/build/isolation.py)."""
     exports = Path(workspace.exports)
     days = sorted((demo_exports / "twitter" / "cern").glob("daily_tweet_activity_metrics_*"))
     shutil.copy(days[0], exports / days[0].name)

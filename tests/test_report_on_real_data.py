@@ -382,8 +382,8 @@ def test_a_copy_published_before_channel_monthly_said_its_coverage_still_makes_a
     """An analyst may point the report at a copy published by an older version, whose
     channel_monthly has no days_covered: months are then taken from the follower series, and the
     report is written, not a traceback."""
-    from socialkpi.report.data import COVERAGE_COLUMNS, read_report_data
-    from socialkpi.report.page import render_page
+    from socialkpi.serve.report.data import COVERAGE_COLUMNS, read_report_data
+    from socialkpi.serve.report.page import render_page
 
     older = tmp_path / "older.duckdb"
     shutil.copy(demo_refresh.warehouse.parent / "published" / "kpi.duckdb", older)

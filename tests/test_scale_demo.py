@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.settings import load_settings
 from socialkpi.demo.scale import SCALES, write_scale_exports
-from socialkpi.settings import load_settings
 from tests.conftest import run_cli
 
 FIRST = SCALES["cern"].first

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from socialkpi.settings import Settings
+from pipelines.settings import Settings
 from tests.conftest import REPO, SamplesRefresh, require_samples
 
 QUESTIONS = ("format works best", "best human stories", "collaboration", "linkedin", "community grow")
@@ -33,7 +33,7 @@ def _settings(request: pytest.FixtureRequest, warehouse: str) -> Settings:
 
 def _published(settings: Settings, sql: str) -> tuple[list[str], list[str], list[tuple]]:
     """Run a query as a BI tool would: on the published copy. Column names, types, rows."""
-    from socialkpi.access import open_published
+    from socialkpi.serve.access import open_published
 
     with open_published(settings) as con:
         relation = con.sql(sql)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from socialkpi.access import open_published
+from pipelines.settings import Settings
 from socialkpi.demo.audience import FOLLOWER_DOWNLOADS, HISTORY_DOWNLOADS, followers_on
-from socialkpi.settings import Settings
+from socialkpi.serve.access import open_published
 from tests.conftest import REPO, SamplesRefresh, run_cli
 
 DEMO_DIMENSIONS = {

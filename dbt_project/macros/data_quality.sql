@@ -27,7 +27,7 @@
 
 {#- The blocking counterpart, for a value no platform can write (a YouTube impressions CTR above
     100 %: a click is counted on an impression), on a staging model. Returns the failing row's
-    file (`source_file`, `ingested_at`: socialkpi/isolation.py quarantines that file and the rest
+    file (`source_file`, `ingested_at`: socialkpi/build/isolation.py quarantines that file and the rest
     of the night publishes), its row number and the column, which the quarantine reason shows. -#}
 {% test no_value_above(model, column_name, ceiling) %}
     select

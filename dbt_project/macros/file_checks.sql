@@ -1,6 +1,6 @@
 {#- Blocking checks on raw rows, file by file: what no platform writes. Their failing rows are raw
     rows that name their file (`_source_file`, `_ingested_at`), so a failure quarantines that
-    file and the night publishes the rest (socialkpi/isolation.py). -#}
+    file and the night publishes the rest (socialkpi/build/isolation.py). -#}
 
 {#- A post or video id as staging keys it: trimmed, without zero-width characters (U+200B zero
     width space, U+200C/U+200D non-joiner/joiner, U+FEFF byte-order mark) that a copy and paste

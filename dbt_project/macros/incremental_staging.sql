@@ -7,7 +7,7 @@
     stamps its rows with its own, later `_ingested_at`; and within a snapshot the newest download
     wins in every staging model whatever the order of the loads (one_row_per_snapshot lets the
     row a model holds compete with the new ones), as it does in a full rebuild. When the dbt project changes,
-    socialkpi/runstate.py rebuilds every model in full (`dbt build --full-refresh`). -#}
+    socialkpi/build/runstate.py rebuilds every model in full (`dbt build --full-refresh`). -#}
 {% macro rows_loaded_since_last_build(relation, ingested_at='_ingested_at') -%}
     {#- A unit test has no `this`: it always reads the whole (given) input. -#}
     {%- if this is not none and is_incremental() -%}

@@ -1,6 +1,6 @@
 {#- Text as label rules see it: NFKC-folded (Unicode "math bold" 𝐍𝐄𝐖 and fullwidth ＃ become
     NEW and #), accents stripped, lower case. DuckDB has no NFKC, so the one-to-one foldings come
-    from the generated seed unicode_compatibility_folding (python -m socialkpi.text_folding). -#}
+    from the generated seed unicode_compatibility_folding (python -m socialkpi.build.text_folding). -#}
 {% macro unicode_folding_strings() -%}
     select
         coalesce(string_agg(chr(code_point), '' order by code_point), '') as from_characters,

@@ -26,6 +26,7 @@ from pipelines.comments.graph import facebook_comments, instagram_comments
 from pipelines.comments.privacy import pseudonym_key
 from pipelines.comments.rows import COLUMNS
 from pipelines.comments.youtube import youtube_comments
+from pipelines.warehouse import open_warehouse
 
 PIPELINE = "socialkpi_comments"
 DATASET = "raw_comments"
@@ -70,7 +71,7 @@ def load_comments(
         for source in runnable:
             say(f"loading {source.channel} comments from {source.api.base_url}")
             _run(pipeline, source, key, forgotten, report)
-    with duckdb.connect(str(warehouse)) as con:
+    with open_warehouse(warehouse) as con:
         ensure_comment_tables(con)
     return report
 
@@ -116,7 +117,7 @@ def forgotten_authors(warehouse: Path) -> frozenset[str]:
     """Pseudonyms of authors erased by `socialkpi forget`: never loaded again."""
     if not warehouse.exists():
         return frozenset()
-    with duckdb.connect(str(warehouse)) as con:
+    with open_warehouse(warehouse) as con:
         ensure_comment_tables(con)
         return frozenset(
             p for (p,) in con.execute(f"select author_pseudonym from {FORGOTTEN_TABLE}").fetchall()

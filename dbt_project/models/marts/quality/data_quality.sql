@@ -1,5 +1,5 @@
 -- One row per plausibility check, source file and row it flagged: values that are real (the
--- platform wrote them) but unusual. These checks warn, never block (socialkpi/isolation.py
+-- platform wrote them) but unusual. These checks warn, never block (socialkpi/build/isolation.py
 -- quarantines only files whose rows fail a blocking check).
 with
 

@@ -436,7 +436,7 @@ def best_time_min_posts() -> int | None:
     try:
         import yaml
 
-        from socialkpi.settings import DBT_PROJECT_DIR
+        from pipelines.settings import DBT_PROJECT_DIR
 
         project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
         return int(project["vars"]["best_time_min_posts"])

@@ -6,7 +6,7 @@ characters ("𝐍𝐄𝐖" in Unicode math bold, fullwidth "＃", superscripts).
 digit, `#`, `@` or `_`, so the models fold text with one `translate()`. It is generated from
 Python's own Unicode database, never edited by hand:
 
-    .venv/bin/python -m socialkpi.text_folding
+    .venv/bin/python -m socialkpi.build.text_folding
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from socialkpi.settings import DBT_PROJECT_DIR
+from pipelines.settings import DBT_PROJECT_DIR
 
 SEED = DBT_PROJECT_DIR / "seeds" / "unicode_compatibility_folding.csv"
 _KEPT_PUNCTUATION = "#@_"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from socialkpi.settings import DBT_PROJECT_DIR
+from pipelines.settings import DBT_PROJECT_DIR
 
 MARTS_DIR = DBT_PROJECT_DIR / "models" / "marts"
 _DOC_BLOCK = re.compile(r"{%-?\s*docs\s+(\w+)\s*-?%}(.*?){%-?\s*enddocs\s*-?%}", re.DOTALL)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import psycopg
 from psycopg import sql
 
-from socialkpi.publish_postgres.load import READER_ROLE
+from socialkpi.publish.postgres.load import READER_ROLE
 
 WRITER_ROLE = "socialkpi_writer"
 WRITER_PASSWORD_ENV = "SOCIALKPI_POSTGRES_WRITER_PASSWORD"

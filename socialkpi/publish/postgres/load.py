@@ -15,7 +15,7 @@ import duckdb
 import psycopg
 from psycopg import sql
 
-from socialkpi.publish_postgres.docs import MartDocs
+from socialkpi.publish.postgres.docs import MartDocs
 
 READER_ROLE = "socialkpi_reader"
 # DuckDB type -> PostgreSQL type. The marts' timestamps are UTC (docs/design.md §5), so they become

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-from socialkpi.publish import PublishFailed, sql_string
-from socialkpi.settings import Settings
+from pipelines.settings import Settings
+from socialkpi.publish.marts import PublishFailed, sql_string
 
 CATALOG = "kpi"
 NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}

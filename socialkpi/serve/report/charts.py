@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from socialkpi.report.text import fit, text_width
+from socialkpi.serve.report.text import fit, text_width
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#7f7f7f", "#000000")
 TEXT, GRID, MUTED = "#1f2933", "#e4e7eb", "#7b8794"

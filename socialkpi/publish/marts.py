@@ -20,9 +20,9 @@ from pathlib import Path
 import duckdb
 
 from pipelines import checkpoints
-from pipelines.memory import duckdb_memory_limit
-from socialkpi.settings import Settings
-from socialkpi.swap import remove_tree, swap_back, swap_folder, swap_folder_back, swap_in
+from pipelines.settings import Settings
+from pipelines.warehouse import open_warehouse
+from socialkpi.publish.swap import remove_tree, swap_back, swap_folder, swap_folder_back, swap_in
 
 
 class PublishFailed(Exception):
@@ -42,7 +42,7 @@ def publish(settings: Settings, postgres_url: str | None = None) -> PublishResul
     """Copy the marts into a fresh file and fresh Parquet files, verify row counts, then rename them
     over the published ones (the replaced ones are kept as the previous copy). Then, with a
     PostgreSQL URL (argument or SOCIALKPI_POSTGRES_URL), the same marts into PostgreSQL
-    (socialkpi/publish_postgres)."""
+    (socialkpi/publish/postgres)."""
     settings.published_dir.mkdir(parents=True, exist_ok=True)
     _remove_legacy_copies(settings.published_dir)
     _remove_abandoned_builds(settings.published_dir)
@@ -66,7 +66,7 @@ def publish(settings: Settings, postgres_url: str | None = None) -> PublishResul
 
 def publish_to_postgres(published: PublishResult, postgres_url: str | None = None) -> PublishResult:
     """The published copy into PostgreSQL too, when a URL is configured."""
-    from socialkpi import publish_postgres
+    from socialkpi.publish import postgres as publish_postgres
 
     url = publish_postgres.postgres_url(postgres_url)
     if not url:
@@ -104,10 +104,9 @@ def _process_alive(pid: int) -> bool:
 
 
 def _copy_marts(warehouse: Path, building: Path) -> dict[str, int]:
-    # Same connection settings as dbt's (read-write): DuckDB refuses a second connection to a file
-    # with a different configuration in the same process.
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute(f"set memory_limit = {sql_string(duckdb_memory_limit())}")
+    # Read-write, as dbt opens it: DuckDB refuses a read-only connection to a file this process
+    # has open read-write.
+    with open_warehouse(warehouse) as con:
         marts = [
             name
             for (name,) in con.execute(
@@ -162,7 +161,7 @@ def rollback(settings: Settings, postgres_url: str | None = None) -> Path:
     swap_back(settings.published_marts, settings.previous_marts)
     swap_folder_back(settings.published_parquet, settings.previous_parquet)
     swap_back(settings.published_live, settings.previous_live)
-    from socialkpi import publish_postgres
+    from socialkpi.publish import postgres as publish_postgres
 
     url = publish_postgres.postgres_url(postgres_url)
     if url:

@@ -14,12 +14,18 @@ from pathlib import Path
 from pipelines import checkpoints
 from pipelines.memory import MEMORY_LIMIT_ENV, duckdb_memory_limit
 from pipelines.progress import Counted
-from socialkpi.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV, Settings
+from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV, Settings
+from pipelines.warehouse import open_warehouse
 
 # Unit tests pin the SQL's logic on hand-computed rows, not the data: they run with the test suite
 # (tests/test_dbt_unit_tests.py), not in every nightly build, where they cost a quarter of it.
 WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
 PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's saved parse, in the target folder
+# The events that report a node's result, as dbt's structured log writes them (`{"info": ...,
+# "data": ...}`): what Dagster turns into materializations and check results
+# (orchestration/transform.py), the same dicts its dbt CLI integration reads from a subprocess.
+RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
+DbtEvents = list[dict]
 
 
 @dataclass(frozen=True)
@@ -96,13 +102,23 @@ _DIE_WITH_PARENT = (
 )
 
 
-def run_dbt(settings: Settings, command: str, *extra: str, progress: Callable[[str], None] | None = None):
-    """Invoke dbt and raise BuildFailed with the failing nodes named when it does not succeed."""
+def run_dbt(
+    settings: Settings,
+    command: str,
+    *extra: str,
+    progress: Callable[[str], None] | None = None,
+    events: DbtEvents | None = None,
+):
+    """Invoke dbt in this process and raise BuildFailed with the failing nodes named when it does
+    not succeed. `events`, when given, receives the result event of every node (a failed run's
+    too), as dbt's structured log writes them."""
     from dbt.cli.main import dbtRunner  # dbt's import costs ~2 s: only when a build runs
 
     _point_dbt_at(settings)
     callbacks = [_progress_callback(progress)] if progress else []
     callbacks.append(_checkpoint_during_build())
+    if events is not None:
+        callbacks.append(_result_events_into(events))
     result = dbtRunner(callbacks=callbacks).invoke(dbt_args(command, "--quiet", *extra))
     _release_dbt_database()
     if not result.success:
@@ -110,7 +126,12 @@ def run_dbt(settings: Settings, command: str, *extra: str, progress: Callable[[s
     return result
 
 
-def build_models(settings: Settings, *arguments: str, progress: Callable[[str], None] | None = None):
+def build_models(
+    settings: Settings,
+    *arguments: str,
+    progress: Callable[[str], None] | None = None,
+    events: DbtEvents | None = None,
+):
     """`dbt build` of seeds, models, contracts and data tests (WITHOUT_UNIT_TESTS), its artifacts
     and partial parse kept beside the warehouse (dbt_target)."""
     target = str(dbt_target(settings))
@@ -118,7 +139,14 @@ def build_models(settings: Settings, *arguments: str, progress: Callable[[str], 
     # `socialkpi parse` (make validate, the tests' manifest) leaves no warehouse folder behind.
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     return run_dbt(
-        settings, "build", *WITHOUT_UNIT_TESTS, *arguments, "--target-path", target, progress=progress
+        settings,
+        "build",
+        *WITHOUT_UNIT_TESTS,
+        *arguments,
+        "--target-path",
+        target,
+        progress=progress,
+        events=events,
     )
 
 
@@ -144,6 +172,17 @@ def _checkpoint_during_build():
             finished += 1
             if finished == 3:
                 checkpoints.reached("build")
+
+    return on_event
+
+
+def _result_events_into(events: DbtEvents):
+    """Collects each node's result event; dbt's threads report them, and a list append is atomic."""
+    from dbt_common.events.functions import msg_to_dict
+
+    def on_event(event) -> None:
+        if event.info.name in RESULT_EVENTS:
+            events.append(msg_to_dict(event))
 
     return on_event
 
@@ -202,7 +241,7 @@ def first_failing_row(audit_relation: str | None, settings: Settings) -> str:
     import duckdb
 
     try:
-        with duckdb.connect(str(settings.warehouse)) as con:
+        with open_warehouse(settings.warehouse) as con:
             relation = con.sql(f"select * from {audit_relation} limit 1")
             row = relation.fetchone()
             names = relation.columns

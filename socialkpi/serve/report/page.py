@@ -7,8 +7,16 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from html import escape
 
-from socialkpi.report.charts import PALETTE, BarRow, Series, bar_rows, grouped_bars, heatmap, line_chart
-from socialkpi.report.data import AccountMonth, Coverage, Growth, HourCell, Kpi, ReportData, days_in_month
+from socialkpi.serve.report.charts import PALETTE, BarRow, Series, bar_rows, grouped_bars, heatmap, line_chart
+from socialkpi.serve.report.data import (
+    AccountMonth,
+    Coverage,
+    Growth,
+    HourCell,
+    Kpi,
+    ReportData,
+    days_in_month,
+)
 
 CHANNELS = {
     "twitter": "X",

@@ -7,12 +7,12 @@ import os
 from datetime import date, datetime
 from pathlib import Path
 
-from socialkpi.access import open_published
-from socialkpi.report.data import read_report_data
-from socialkpi.report.page import render_page
-from socialkpi.report.reach import read_reach
-from socialkpi.report.reach_page import render_reach
-from socialkpi.settings import Settings
+from pipelines.settings import Settings
+from socialkpi.serve.access import open_published
+from socialkpi.serve.report.data import read_report_data
+from socialkpi.serve.report.page import render_page
+from socialkpi.serve.report.reach import read_reach
+from socialkpi.serve.report.reach_page import render_reach
 
 
 def build_report(settings: Settings, output: Path | None = None, month: date | None = None) -> Path:

@@ -26,10 +26,11 @@ from collections.abc import Callable
 import duckdb
 
 from pipelines.ledger import FAILED_CHECK
+from pipelines.settings import Settings
 from pipelines.unload import Unloaded, files_of, unload
-from socialkpi import runstate
-from socialkpi.settings import Settings
-from socialkpi.transform import BuildFailed, FailedNode, build_models
+from pipelines.warehouse import open_warehouse
+from socialkpi.build import runstate
+from socialkpi.build.dbt_runner import BuildFailed, DbtEvents, FailedNode, build_models
 
 Progress = Callable[[str], None]
 
@@ -63,16 +64,23 @@ def max_files_per_check() -> int:
 
 
 def build_isolating(
-    settings: Settings, arguments: tuple[str, ...], progress: Progress | None = None
+    settings: Settings,
+    arguments: tuple[str, ...],
+    progress: Progress | None = None,
+    rounds: list[DbtEvents] | None = None,
 ) -> list[Unloaded]:
     """`dbt build` with `arguments`; when blocking checks fail on rows that come from files,
     quarantine those files and build again (up to MAX_ROUNDS times). Returns the files
-    quarantined; raises BuildFailed when a failure is not explained by files."""
+    quarantined; raises BuildFailed when a failure is not explained by files. `rounds`, when
+    given, receives each build's result events as it ends."""
     say = progress or (lambda _message: None)
     quarantined: list[Unloaded] = []
     for attempt in range(MAX_ROUNDS + 1):
+        events: DbtEvents = []
+        if rounds is not None:
+            rounds.append(events)
         try:
-            build_models(settings, *arguments, progress=progress)
+            build_models(settings, *arguments, progress=progress, events=events)
             return quarantined
         except BuildFailed as failed:
             reasons = blame(failed.failed, settings) if attempt < MAX_ROUNDS else None
@@ -94,7 +102,7 @@ def blame(failed: tuple[FailedNode, ...], settings: Settings) -> dict[str, str] 
     if not failed:
         return None
     reasons: dict[str, str] = {}
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+    with open_warehouse(settings.warehouse, read_only=True) as con:
         for node in failed:
             if node.resource_type != "test" or node.status != "fail" or not node.relation:
                 return None  # a model, seed or test that could not run: the code, not a file
@@ -154,7 +162,7 @@ def _reason(node: FailedNode, row: str) -> str:
 def quarantine(settings: Settings, reasons: dict[str, str]) -> tuple[list[Unloaded], list[str]]:
     """Take the files' rows out of raw, mark them quarantined, and make the next build rebuild
     from raw, in one transaction. Returns the files and the raw tables their rows left."""
-    with duckdb.connect(str(settings.warehouse)) as con:
+    with open_warehouse(settings.warehouse) as con:
         con.execute("begin transaction")
         try:
             held, tables = unload(con, reasons)

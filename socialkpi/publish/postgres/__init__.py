@@ -21,8 +21,8 @@ import duckdb
 import psycopg
 from psycopg import sql
 
-from socialkpi.publish_postgres.docs import MartDocs, mart_docs
-from socialkpi.publish_postgres.load import (
+from socialkpi.publish.postgres.docs import MartDocs, mart_docs
+from socialkpi.publish.postgres.load import (
     UnmappedType,
     copy_mart,
     grant_to_readers,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from socialkpi.report.charts import PALETTE, BarRow, Series, bar_rows, line_chart
-from socialkpi.report.page import account_label, fmt_count, fmt_percent, month_label, section
-from socialkpi.report.reach import FollowerMonth, Reach
+from socialkpi.serve.report.charts import PALETTE, BarRow, Series, bar_rows, line_chart
+from socialkpi.serve.report.page import account_label, fmt_count, fmt_percent, month_label, section
+from socialkpi.serve.report.reach import FollowerMonth, Reach
 
 TITLE = "Who we reach"
 MONTHS_SHOWN = 13  # this month and the same month a year before

@@ -1,0 +1,1 @@
+"""Serving the published marts: hardened read-only connections (access) and the report."""
