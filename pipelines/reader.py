@@ -30,6 +30,7 @@ from pipelines.formats.spec import COUNT, DURATION, PERCENT, RATE, TIMESTAMP
 from pipelines.provenance import Provenance, resolve
 from pipelines.recognise import Recognition, recognise
 from pipelines.sheets import excel_serial_date, is_spreadsheet, read_sheets
+from pipelines.sideways import sideways_shape, upright
 
 # Numbers as exports write them, each form unambiguous: plain or dot-decimal ("104.0", the X
 # per-tweet files), comma-grouped thousands ("1,234", some X and Instagram exports), space-grouped
@@ -118,6 +119,8 @@ class _Where:
 def _read_csv(data: bytes, where: _Where, sha256: str, ingested_at: datetime) -> list[ParsedExport]:
     text = decode_text(data)
     layout = find_header(text)
+    if sideways_shape(layout.title):  # Audience.csv without its age block: no header to read yet
+        return _read_blocks(text, where, sha256, ingested_at)
     recognition = recognise(layout.header)
     try:
         if recognition.format.stacked_blocks:
@@ -150,7 +153,7 @@ def _read_blocks(text: str, where: _Where, sha256: str, ingested_at: datetime) -
     """Each stacked table of the file is a part of its own; with more than one, each part's rows
     carry `file::<title>` as their source (as a workbook's sheets do), so their row numbers
     never collide."""
-    blocks = split_blocks(text)
+    blocks = [upright(block) for block in split_blocks(text)]
     parsed, sources = [], set()
     for number, block in enumerate(blocks, start=1):
         layout = find_header(block)

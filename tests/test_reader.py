@@ -144,10 +144,15 @@ FOLLOWERS_SHEET = [["Date", "Organic followers", "Total followers"], ["12/01/202
 
 def test_a_workbook_loads_the_sheets_it_knows_and_skips_the_others():
     content = workbook(
-        {"New followers": FOLLOWERS_SHEET, "Location": [["Location", "Total followers"], ["Geneva", 3]]}
+        {
+            "New followers": FOLLOWERS_SHEET,
+            "Location": [["Location", "Total followers"], ["Geneva", 3]],
+            "My notes": [["Checked by", "Anna"]],
+        }
     )
     file = ExportFile("x/cern_followers_1753863379800.xlsx", "file:///x", len(content), NOW)
-    (parsed,) = read_export(content, file, "sha", NOW)
+    parsed, location = read_export(content, file, "sha", NOW)
+    assert location.format.name == "linkedin.followers_location"  # docs/formats.md §4.6
     assert parsed.format.name == "linkedin.followers"
     assert parsed.table["total_followers"].to_pylist() == ["41"]
     assert parsed.provenance.account == "cern"

@@ -56,7 +56,9 @@ def test_the_report_renders_in_chromium_with_no_console_error_and_every_chart_ha
     assert problems == []
     assert [url for url in requests if not url.startswith("file://")] == []
     assert report.with_suffix(".png").stat().st_size > 10_000
-    assert {"engagement-rate", "community-growth", "top-posts"} <= set(marks), marks
+    assert {"engagement-rate", "community-growth", "top-posts", "reach-followers", "reach-segments"} <= set(
+        marks
+    ), marks
     assert any(chart.startswith("labels-") for chart in marks), marks
     assert any(chart.startswith("best-time-") for chart in marks), marks
     assert all(count > 0 for count in marks.values()), marks

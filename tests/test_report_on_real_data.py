@@ -140,6 +140,7 @@ def marts_with_rows(con: duckdb.DuckDBPyConnection, last: date) -> dict[str, boo
             [year_start, last],
         ),
         "When to post": has("select 1 from marts.best_time_to_post", []),
+        "Who we reach": has("select 1 from marts.audience union all select 1 from marts.followers", []),
     }
 
 

@@ -79,6 +79,15 @@
     generate_series({{ first_day }}, {{ last_day }}, interval 1 day) as {{ alias }} ({{ column }})
 {%- endmacro %}
 
+{#- The number of days from `first_day` to `last_day` (0 for the same day). -#}
+{% macro days_between(first_day, last_day) -%}
+    {{ return(adapter.dispatch('days_between', 'socialkpi')(first_day, last_day)) }}
+{%- endmacro %}
+
+{% macro duckdb__days_between(first_day, last_day) -%}
+    date_diff('day', {{ first_day }}, {{ last_day }})
+{%- endmacro %}
+
 {#- Aggregate: the value of `value` on the row where `order_by` is largest, among the rows where
     `value` is not null. -#}
 {% macro value_of_max(value, order_by) -%}

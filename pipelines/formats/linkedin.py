@@ -152,4 +152,36 @@ VISITORS = _linkedin(
     "visitors export, visitor metrics sheet",
 )
 
-FORMATS: tuple[ExportFormat, ...] = (CONTENT_METRICS, CONTENT_POSTS, FOLLOWERS, VISITORS)
+# Demographic sheets of the visitors and followers workbooks (docs/formats.md §4.3, §4.4): one
+# sheet per dimension, `<dimension>, Total views` (visitors) or `<dimension>, Total followers`
+# (followers). Both workbooks name their sheets alike, so the measure's header says which export a
+# sheet is. One declaration per dimension and export: `_format` names the dimension in raw.
+# `Company size` values (`2-10`, `11-50`) stay text: a spreadsheet round-trip makes dates of them.
+_DEMOGRAPHICS = {
+    "location": ("Location", "Lieu"),
+    "job_function": ("Job function", "Fonction"),
+    "seniority": ("Seniority", "Niveau hiérarchique"),
+    "industry": ("Industry", "Secteur"),
+    "company_size": ("Company size", "Taille de l'entreprise"),
+}
+_DEMOGRAPHIC_MEASURES = {
+    "visitors": ("total_views", "Total views", "Total des vues"),
+    "followers": ("total_followers", "Total followers", "Total des abonnés"),
+}
+DEMOGRAPHICS = tuple(
+    _linkedin(
+        f"{export}_{dimension}",
+        "audience",
+        {sheet_en, sheet_fr},
+        {"dimension_value", measure},
+        (
+            _c("dimension_value", sheet_en, sheet_fr, TEXT, required=True),
+            _c(measure, measure_en, measure_fr, required=True),
+        ),
+        f"{export} export, {sheet_en.lower()} sheet",
+    )
+    for export, (measure, measure_en, measure_fr) in _DEMOGRAPHIC_MEASURES.items()
+    for dimension, (sheet_en, sheet_fr) in _DEMOGRAPHICS.items()
+)
+
+FORMATS: tuple[ExportFormat, ...] = (CONTENT_METRICS, CONTENT_POSTS, FOLLOWERS, VISITORS, *DEMOGRAPHICS)

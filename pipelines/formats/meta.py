@@ -268,6 +268,69 @@ META_CHART_FOLLOWERS = ExportFormat(
     timestamp_styles=(CHART_DAY,),
 )
 
+# Audience snapshots (docs/formats.md §2.5). `Audience.csv` stacks, in UTF-16LE after `sep=,`,
+# one block per breakdown under a title line: `Age & gender` (a table: an empty corner cell, then
+# `Men`, `Women`; one row per age range), then `Top cities`, `Top countries` and `Top pages`,
+# each written sideways (a row of labels over a row of values, ExportFormat.label_rows), then a
+# `Follows` daily series (meta.daily_series). Values are percents. The single-table downloads
+# `FollowerGender.csv` (`Gender, Distribution`) and `FollowerTopTerritories.csv`
+# (`Top territories, Distribution`: ISO codes and `Others`) write fractions in some downloads and
+# percents in others: staging puts both on one scale. One declaration per breakdown, so `_format`
+# names the dimension in raw.
+_DISTRIBUTION = _c("distribution", "Distribution", "Répartition", kind=RATE, required=True)
+
+
+def _audience(name: str, dimension: tuple[str, str], description: str, **kw) -> ExportFormat:
+    return ExportFormat(
+        name=f"facebook.{name}",
+        channel="facebook",
+        table="audience",
+        description=f"Meta Business Suite {description}",
+        identify=frozenset({"dimension_value", "distribution"}),
+        columns=(_c("dimension_value", *dimension, kind=TEXT, required=True), _DISTRIBUTION),
+        null_tokens=NULL_TOKENS,
+        stacked_blocks=True,
+        **kw,
+    )
+
+
+FOLLOWER_GENDER = _audience("follower_gender", ("Gender", "Sexe"), "follower gender (FollowerGender.csv)")
+FOLLOWER_TERRITORIES = _audience(
+    "follower_top_territories",
+    ("Top territories", "Principaux territoires"),
+    "follower top territories (FollowerTopTerritories.csv)",
+)
+AUDIENCE_TOP = tuple(
+    _audience(
+        f"audience_{name}",
+        (title, title_fr),
+        f"Audience.csv, {title.lower()} block",
+        bom="utf-16-le",
+        label_rows=True,
+    )
+    for name, title, title_fr in (
+        ("top_cities", "Top cities", "Principales villes"),
+        ("top_countries", "Top countries", "Principaux pays"),
+        ("top_pages", "Top pages", "Principales Pages"),
+    )
+)
+AUDIENCE_AGE_GENDER = ExportFormat(
+    name="facebook.audience_age_gender",
+    channel="facebook",
+    table="audience",
+    description="Meta Business Suite Audience.csv, age and gender block",
+    identify=frozenset({"men", "women"}),
+    columns=(
+        # The corner cell above the age ranges is empty.
+        _c("dimension_value", ("",), ("",), kind=TEXT, required=True),
+        _c("men", "Men", "Hommes", kind=RATE, required=True),
+        _c("women", "Women", "Femmes", kind=RATE, required=True),
+    ),
+    null_tokens=NULL_TOKENS,
+    bom="utf-16-le",
+    stacked_blocks=True,
+)
+
 FORMATS: tuple[ExportFormat, ...] = (
     FACEBOOK_POSTS,
     INSTAGRAM_POSTS,
@@ -276,4 +339,8 @@ FORMATS: tuple[ExportFormat, ...] = (
     FACEBOOK_INSIGHTS_POSTS,
     META_CHART_VIEWERS,
     META_CHART_FOLLOWERS,
+    FOLLOWER_GENDER,
+    FOLLOWER_TERRITORIES,
+    *AUDIENCE_TOP,
+    AUDIENCE_AGE_GENDER,
 )

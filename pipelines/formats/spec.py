@@ -123,6 +123,10 @@ class ExportFormat:
             for none), None where no real file showed it. A refused file whose mark differs was
             re-saved by a spreadsheet (Excel's "CSV UTF-8" adds one, a plain "CSV" drops it), and
             the refusal can say so.
+        label_rows: in a stacked file, the table is written sideways under its title line: a row
+            of labels over a row of values (Meta's `Audience.csv`: `Top cities`, then the cities,
+            then their percents). The title is the header of the label column (the shape's first
+            column), the value column's first spelling heads the values.
         metric_names: what such a cell looks like (`Facebook reach`, `Instagram reach`): a
             header like `Date, Impressions` of another export is not taken for this shape.
     """
@@ -147,6 +151,7 @@ class ExportFormat:
     metric_named_column: str | None = None
     metric_names: re.Pattern[str] | None = None
     bom: str | None = None
+    label_rows: bool = False
     _alias_index: dict[str, tuple[str, frozenset[str]]] = field(
         default=None, init=False, repr=False, compare=False
     )

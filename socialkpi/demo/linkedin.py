@@ -22,6 +22,7 @@ import openpyxl
 import xlwt
 
 from pipelines.formats import linkedin as declared
+from socialkpi.demo.audience import linkedin_demographic_sheets
 from socialkpi.demo.twitter import DemoFile
 
 ORGANISATION = "cern"
@@ -252,10 +253,12 @@ def _followers_export(rng: random.Random, download: date) -> DemoFile:
         day = download - timedelta(days=offset)
         organic, sponsored = int(rng.uniform(40, 120)), int(rng.uniform(0, 10))
         rows.append([day.strftime("%m/%d/%Y"), sponsored, organic, 0, organic + sponsored])
-    location = [["Location", "Total followers"], ["Geneva, Switzerland", 41250], ["Paris, France", 20411]]
-    return _file(
-        "followers", download, _workbook_bytes({"New followers": rows, "Location": location}, False), "xls"
-    )
+    # The demographic sheets share out the Page's followers (docs/formats.md §4.6).
+    sheets = {
+        "New followers": rows,
+        **linkedin_demographic_sheets("Total followers", 180_000 + 1_500 * download.month),
+    }
+    return _file("followers", download, _workbook_bytes(sheets, False), "xls")
 
 
 VISITOR_PAGES = ("Overview", "Life", "Jobs")
@@ -286,9 +289,10 @@ def _visitors_export(download: date) -> DemoFile:
             tuple(sum(by_page[p][m][d] for p in VISITOR_PAGES) for d in range(3)) for m in range(2)
         )
         rows.append([day.strftime("%m/%d/%Y"), *(v for page in by_page.values() for m in page for v in m)])
-    company_size = [["Company size", "Total views"], ["2-10", 120], ["11-50", 340], ["10,001+", 2210]]
-    location = [["Location", "Total views"], ["Geneva, Switzerland", 1904], ["Paris, France", 733]]
-    sheets = {"Visitor metrics": rows, "Location": location, "Company size": company_size}
+    sheets = {
+        "Visitor metrics": rows,
+        **linkedin_demographic_sheets("Total views", 9_000 + 100 * download.month),
+    }
     return _file("visitors", download, _workbook_bytes(sheets, False), "xls")
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pipelines.formats import meta as declared
 from pipelines.formats.spec import ExportFormat
+from socialkpi.demo import audience
 from socialkpi.demo.twitter import MONTHS, DemoFile
 
 ACCOUNT_FOLDER = "cern"
@@ -635,7 +636,7 @@ def facebook_files() -> list[DemoFile]:
             files.append(posts_file(views, posts, monday, "fr"))
         if monday not in FRENCH_WEEKS[1:]:
             files.append(posts_file(views, posts, monday, "en"))
-    return files + _series_files(FACEBOOK_SERIES, posts, facebook_day)
+    return files + _series_files(FACEBOOK_SERIES, posts, facebook_day) + audience.facebook_files()
 
 
 def instagram_files() -> list[DemoFile]:

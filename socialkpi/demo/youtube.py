@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pipelines.formats import youtube as declared
+from socialkpi.demo import audience
 from socialkpi.demo.twitter import MONTHS, DemoFile
 
 CHANNEL = "CERN"
@@ -342,4 +343,23 @@ def demo_files() -> list[DemoFile]:
         files.append(content_zip(videos, views, end, GERMAN if monday == GERMAN_MONDAY else ENGLISH))
         if monday in DATE_TAB_MONDAYS:
             files.append(date_zip(videos, views, end))
-    return files
+    return files + [audience_zip(views, end, tab) for end, tab in AUDIENCE_DOWNLOADS]
+
+
+# One Studio table per audience tab for the last 28 days, downloaded with the last Content ZIP;
+# Geography three months earlier too (docs/formats.md §5.5). Table data only: the tab's chart and
+# totals say nothing the Content and Date tabs do not.
+AUDIENCE_DOWNLOADS = (
+    (date(2025, 6, 29), "Geography"),
+    *(
+        (LAST_MONDAY - timedelta(days=1), tab)
+        for tab in (*audience.YOUTUBE_TABLES, *audience.YOUTUBE_SHARE_TABLES)
+    ),
+)
+
+
+def audience_zip(views: dict[date, int], end: date, tab: str) -> DemoFile:
+    start = end - timedelta(days=27)
+    window_views = sum(v for day, v in views.items() if start <= day <= end)
+    header, rows = audience.youtube_tables(window_views)[tab]
+    return _zip_file(tab, start, end, [("Table data.csv", audience.csv_bytes(header, rows))])

@@ -15,11 +15,13 @@ twitter as (
 ),
 
 facebook_history as (
-    -- FollowerHistory.csv: the running follower count, latest download per day.
+    -- FollowerHistory.csv: the running follower count and the day's difference from the day
+    -- before (the net change), latest download per day.
     select
         account,
         date,
-        followers
+        followers,
+        followers_change
     from {{ ref('stg_facebook__chart_days') }}
     where followers is not null
     {{ keep_first('account, date', newest_download_first()) }}
@@ -32,7 +34,7 @@ facebook as (
         coalesce(page_daily.date, facebook_history.date) as date,
         page_daily.new_followers,
         cast(null as bigint) as lost_followers,
-        cast(null as bigint) as net_change,
+        facebook_history.followers_change as net_change,
         facebook_history.followers
     from {{ ref('facebook_page_daily') }} as page_daily
     full outer join facebook_history

@@ -11,6 +11,8 @@ from pipelines.settings import Settings
 from socialkpi.serve.access import open_published
 from socialkpi.serve.report.data import read_report_data
 from socialkpi.serve.report.page import render_page
+from socialkpi.serve.report.reach import read_reach
+from socialkpi.serve.report.reach_page import render_reach
 
 
 def build_report(settings: Settings, output: Path | None = None, month: date | None = None) -> Path:
@@ -19,7 +21,8 @@ def build_report(settings: Settings, output: Path | None = None, month: date | N
     target = Path(output) if output else settings.report_html
     with open_published(settings) as con:
         data = read_report_data(con, month)
-    html = render_page(data, str(settings.published_marts), datetime.now())
+        reach = read_reach(con)
+    html = render_page(data, str(settings.published_marts), datetime.now(), [render_reach(reach)])
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     partial.write_text(html, encoding="utf-8")

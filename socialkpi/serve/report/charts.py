@@ -166,7 +166,11 @@ def line_chart(
             body.append(_text(left + i * step, bottom + 18, x_label, "middle", fill=MUTED))
     for n, line in enumerate(series):
         points = [(i, left + i * step, axis.y(v), v) for i, v in enumerate(line.values) if v is not None]
-        path = " ".join(f"{'M' if j == 0 else 'L'}{x:.1f},{y:.1f}" for j, (_, x, y, _) in enumerate(points))
+        # A None leaves a gap (Series): a month with no value is not drawn across.
+        path = " ".join(
+            f"{'M' if j == 0 or points[j - 1][0] != i - 1 else 'L'}{x:.1f},{y:.1f}"
+            for j, (i, x, y, _) in enumerate(points)
+        )
         body.append(f'<path d="{path}" fill="none" stroke="{line.color}" stroke-width="2"/>')
         for i, x, y, v in points:
             note = hollow(n, i) if hollow else None

@@ -3,6 +3,7 @@ attachment or a shared drive with no network."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from html import escape
 
@@ -42,8 +43,9 @@ footer{color:#7b8794;font-size:12px;text-align:center;margin:24px 0}
 """
 
 
-def render_page(data: ReportData, source: str, generated_at: datetime) -> str:
-    sections = [_months(data), _growth(data), _top_posts(data), _labels(data), _best_times(data)]
+def render_page(data: ReportData, source: str, generated_at: datetime, more: Sequence[str] = ()) -> str:
+    """The page; `more` are sections rendered in their own modules (report/reach_page.py)."""
+    sections = [_months(data), _growth(data), _top_posts(data), _labels(data), _best_times(data), *more]
     title = "Social media report"
     if data.last_month:
         title += f", to {month_label(data.last_month)}"
@@ -313,6 +315,9 @@ def _section(title: str, lede: str, body: str, has_data: bool, shortfall: str | 
         content = f'<p class="empty">{escape(reason)} {escape(lede)}</p>'
     lede_html = f'<p class="lede">{escape(lede)}</p>' if has_data and lede else ""
     return f"<section><h2>{escape(title)}</h2>{lede_html}{content}</section>"
+
+
+section = _section  # for sections rendered in their own modules
 
 
 def _account_colors(data: ReportData) -> dict[tuple[str, str], str]:
