@@ -2,8 +2,8 @@
 
 Code, SQL, yml, the README and the tests cite `docs/design.md §5` or `docs/formats.md §2.1`; a
 citation that names no heading of its page sends the reader nowhere, so it fails here. The repo
-must stand alone: nothing outside docs/ may cite the notes that used to live beside it
-(`DESIGN.md`, `FORMATS.md`, `STYLE.md`, `STACK.md`, `../shared/...`); only the real export
+must stand alone: nothing outside docs/ may cite the notes that used to live beside it (the
+design, formats, style and stack notes, anything under `../shared/`); only the real export
 samples in `../shared/samples` may be read from there (tests skip when they are absent). And
 every declared export shape is named in docs/formats.md, so a new declaration without its
 documentation fails.
