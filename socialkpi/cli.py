@@ -37,6 +37,7 @@ from socialkpi import comments, steps
 from socialkpi.build.dbt_runner import BuildFailed
 from socialkpi.failure_line import failure_line, quiet_dlt_logs, raise_on_sigterm
 from socialkpi.publish.marts import PublishFailed, PublishResult, rollback
+from socialkpi.publish.postgres import PostgresPublishFailed
 from socialkpi.serve.access import open_published
 
 # soft_wrap: long paths and reasons stay on one line in logs and pipes (no wrapping at 80 columns).
@@ -49,6 +50,7 @@ _KNOWN_FAILURES = (
     WarehouseBusy,
     steps.UnloadRefused,
     PublishFailed,
+    PostgresPublishFailed,
     ExportsFolderMissing,
     ReconciliationFailed,
     duckdb.IOException,

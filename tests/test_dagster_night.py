@@ -250,6 +250,21 @@ def test_the_poisoned_nights_logs_and_ledger_metadata_name_the_quarantined_file_
     assert FAILING_TEST in observation.metadata["files"].value
 
 
+def test_a_night_rebuilds_what_its_new_rows_reach_and_reports_the_rest_current_with_checks_standing(night):
+    """The poisoned night's new rows are X's, and Dagster's dbt step follows the CLI's plan: X's
+    marts are rebuilt; YouTube's are not, and are reported current (their freshness says the
+    night ran) with their checks' last pass standing, which the publish gate reads."""
+    youtube = materialization(night.poisoned, "marts", "youtube_videos")
+    assert youtube["rebuilt"] is False and "raw table(s) with new rows" in youtube["why"]
+    assert "rebuilt" not in materialization(night.poisoned, "marts", "twitter_account_daily")
+    stood = [
+        e
+        for e in night.poisoned.get_asset_check_evaluations()
+        if e.asset_key == dg.AssetKey(["marts", "youtube_videos"])
+    ]
+    assert stood and all(e.passed and e.metadata["ran"].value is False for e in stood)
+
+
 # The night a check failed on more files than it may blame -------------------------------------------
 
 

@@ -164,3 +164,4 @@ def test_postgres_setup_with_a_wrong_admin_password_says_so_in_one_line_without_
     assert result.returncode == 1
     assert "(--admin-url): password authentication failed" in result.stderr
     assert "Traceback" not in result.stderr and "horse" not in result.stderr
+    assert "PostgresPublishFailed" not in result.stderr  # a known failure: its message alone
