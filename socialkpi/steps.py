@@ -75,13 +75,10 @@ def load_comments(settings: Settings, progress: Progress | None = None) -> Comme
 
 @dataclass
 class Built:
-    """What a build step did: the plan it followed, the files its checks quarantined, and the
-    result events of every dbt build it ran, in order (dbt's structured-log dicts; the rounds
-    before the last failed on the files then quarantined). No rounds when the plan skipped."""
+    """What a build step did: the plan it followed and the files its checks quarantined."""
 
     plan: runstate.BuildPlan
     quarantined: list[Unloaded] = field(default_factory=list)
-    rounds: list[DbtEvents] = field(default_factory=list)
 
 
 def build(
@@ -100,12 +97,12 @@ def build(
     `selection` (dbt `--select` arguments: a subset Dagster was asked to materialize) builds only
     that, never counting as a build that passed. A blocking check that fails on rows of one file
     quarantines that file and the build runs again without it (socialkpi/build/isolation.py).
-    Raises BuildFailed on a failure no file explains, so nothing downstream publishes; `rounds`,
-    when given, receives each dbt run's result events as it ends, a failed one included."""
+    Raises BuildFailed on a failure no file explains, so nothing downstream publishes. `rounds`,
+    when given (Dagster's events come from it), receives each dbt run's result events as it
+    ends, a failed one included; the CLI does not collect them."""
     say = progress or (lambda _message: None)
     inputs = runstate.current_inputs(settings)
     plan = runstate.plan_build(settings, inputs)
-    rounds = [] if rounds is None else rounds
     if selection:
         full = ("--full-refresh",) if "--full-refresh" in plan.dbt_arguments else ()
         plan = runstate.BuildPlan(False, ("--select", *selection, *full), "building the selected models")
@@ -125,7 +122,7 @@ def build(
         runstate.record(settings, runstate.BUILD, built_from, started_at)
     with open_warehouse(settings.warehouse) as con:
         adopt_decided_channels(con)  # the platform of each Meta series file, as the marts have it
-    return Built(plan, quarantined, rounds)
+    return Built(plan, quarantined)
 
 
 def publish(settings: Settings, postgres_url: str | None = None) -> PublishResult:
