@@ -1,0 +1,68 @@
+"""pipelines/warehouse.py is the one way into the warehouse: every connection gets the memory cap,
+and a lock another process holds for a moment is waited out instead of failing the step."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+
+from pipelines.memory import MEMORY_LIMIT_ENV
+from pipelines.warehouse import LOCK_WAIT_ENV, open_warehouse
+
+# Another process opens the file read-write, says so, and holds it for the given seconds.
+HOLDER = (
+    "import sys, time, duckdb; con = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+    "time.sleep(float(sys.argv[2])); con.close()"
+)
+
+
+def _held_by_another_process(path, seconds: float) -> subprocess.Popen:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def _limit_as_duckdb_says(limit: str) -> str:
+    with duckdb.connect() as con:
+        con.execute(f"set memory_limit = '{limit}'")
+        return con.execute("select current_setting('memory_limit')").fetchone()[0]
+
+
+def test_every_connection_to_the_warehouse_has_the_memory_cap(tmp_path, monkeypatch):
+    monkeypatch.setenv(MEMORY_LIMIT_ENV, "384MB")
+    duckdb.connect(str(tmp_path / "w.duckdb")).close()
+    for read_only in (False, True):
+        with open_warehouse(tmp_path / "w.duckdb", read_only=read_only) as con:
+            (limit,) = con.execute("select current_setting('memory_limit')").fetchone()
+        assert limit == _limit_as_duckdb_says("384MB")
+
+
+def test_a_lock_held_for_a_moment_by_another_process_is_waited_out(tmp_path, monkeypatch):
+    warehouse = tmp_path / "w.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    monkeypatch.setenv(LOCK_WAIT_ENV, "20")
+    holder = _held_by_another_process(warehouse, 1.0)
+    started = time.monotonic()
+    with open_warehouse(warehouse) as con:
+        assert con.execute("select 42").fetchone() == (42,)
+    assert holder.wait(timeout=30) == 0
+    assert time.monotonic() - started < 20
+
+
+def test_a_lock_held_longer_than_the_wait_fails_with_duckdbs_words(tmp_path, monkeypatch):
+    warehouse = tmp_path / "w.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    monkeypatch.setenv(LOCK_WAIT_ENV, "0.3")
+    holder = _held_by_another_process(warehouse, 5.0)
+    try:
+        with pytest.raises(duckdb.IOException, match="lock"), open_warehouse(warehouse):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
