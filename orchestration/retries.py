@@ -18,14 +18,13 @@ from contextlib import contextmanager
 
 import dagster as dg
 
+from pipelines.warehouse import is_lock_conflict
+
 # 15, 30, 60, 120 s (each +/- up to 100% jitter): about four minutes for a DuckDB shell or an
 # overlapping manual run to let go of the file before the run fails and the alert goes out.
 WAREHOUSE_LOCK_RETRY = dg.RetryPolicy(
     max_retries=4, delay=15, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
 )
-
-# DuckDB's message when another process holds the file (duckdb.IOException; dlt and dbt wrap it).
-_LOCK_MESSAGE = "Could not set lock on file"
 
 
 class WarehouseLocked(Exception):
@@ -33,12 +32,13 @@ class WarehouseLocked(Exception):
 
 
 def is_lock_error(error: BaseException | str) -> bool:
-    """True when this error, or one it was raised from, is DuckDB refusing a held file lock."""
+    """True when this error, or one it was raised from (dlt and dbt wrap DuckDB's), is DuckDB
+    refusing a held file lock (pipelines/warehouse.py knows its words)."""
     seen: set[int] = set()
     current: BaseException | str | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if _LOCK_MESSAGE in str(current):
+        if is_lock_conflict(current):
             return True
         if isinstance(current, str):
             return False

@@ -43,9 +43,14 @@ def open_warehouse(warehouse: Path | str, *, read_only: bool = False) -> Iterato
         con.close()
 
 
-def is_lock_conflict(error: BaseException) -> bool:
-    """DuckDB's words when another process holds the file (its IOException has no code)."""
-    return "Could not set lock on file" in str(error) or "Conflicting lock is held" in str(error)
+# DuckDB's words when another process holds the file (its IOException has no code): `Could not
+# set lock on file "<path>": Conflicting lock is held in <program> (PID <n>)`.
+LOCK_MESSAGE = "Could not set lock on file"
+
+
+def is_lock_conflict(error: BaseException | str) -> bool:
+    """True when this error (or message) is DuckDB refusing a lock another process holds."""
+    return LOCK_MESSAGE in str(error)
 
 
 def _open(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
