@@ -1,6 +1,5 @@
 """Every dbt model as an asset; dbt tests become asset checks (error-severity ones blocking)."""
 
-import json
 import os
 from collections.abc import Iterator, Mapping
 from functools import cache
@@ -13,7 +12,10 @@ from dagster._core.storage.asset_check_execution_record import (
 )
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 from dagster_dbt import DagsterDbtTranslator, dbt_assets
-from dagster_dbt.asset_utils import get_subset_selection_for_context
+from dagster_dbt.asset_utils import (
+    get_manifest_and_translator_from_dbt_assets,
+    get_subset_selection_for_context,
+)
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from orchestration.constants import WAREHOUSE_POOL
@@ -84,7 +86,8 @@ def dbt_build(context: dg.AssetExecutionContext, settings: Settings) -> Iterator
     with `rebuilt: false` and why: the run checked it is current, and its freshness policy
     measures exactly that. The checks of the rounds a quarantine ended stay in the checks'
     history before the last round's results."""
-    manifest = dbt_manifest()
+    # The manifest dagster-dbt loaded when it defined these assets, not the file parsed again.
+    manifest, _translator, _project = get_manifest_and_translator_from_dbt_assets([context.assets_def])
     selection = subset_selection(context, manifest)
     rounds: list[list[dict]] = []
     try:
@@ -101,10 +104,6 @@ def dbt_build(context: dg.AssetExecutionContext, settings: Settings) -> Iterator
     if built.quarantined:
         yield quarantine_observation(built.quarantined)
     yield from round_events(context, manifest, rounds, settings, built.plan.why)
-
-
-def dbt_manifest() -> Mapping[str, Any]:
-    return json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
 
 
 def subset_selection(context: dg.AssetExecutionContext, manifest: Mapping[str, Any]) -> tuple[str, ...]:
