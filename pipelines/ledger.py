@@ -274,13 +274,19 @@ def loaded_hashes_digest(con: duckdb.DuckDBPyConnection) -> str:
     return listed
 
 
+def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether `schema.table` exists yet (a read-only connection cannot create it to ask)."""
+    schema, name = table.split(".")
+    (found,) = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name],
+    ).fetchone()
+    return bool(found)
+
+
 def loaded_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     """The content hashes of the loaded files; none before a first load made the ledger."""
-    (exists,) = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'raw_ledger' and table_name = 'export_files'"
-    ).fetchone()
-    if not exists:
+    if not has_table(con, LEDGER_TABLE):
         return set()
     return {
         sha for (sha,) in con.execute(f"select sha256 from {LEDGER_TABLE} where status = 'loaded'").fetchall()

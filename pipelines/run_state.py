@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ledger import ensure_ledger, loaded_hashes_digest
+from pipelines.ledger import ensure_ledger, has_table, loaded_hashes_digest
 from pipelines.warehouse import open_warehouse
 
 STATE_TABLE = "raw_ledger.refresh_state"
@@ -56,12 +56,8 @@ def loaded_digest(warehouse: Path) -> str:
 
 def last(warehouse: Path, step: str) -> StepState | None:
     with open_warehouse(warehouse, read_only=True) as con:
-        exists = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'raw_ledger' and table_name = 'refresh_state'"
-        ).fetchone()
         query = f"select files, project, output from {STATE_TABLE} where step = ?"
-        row = con.execute(query, [step]).fetchone() if exists[0] else None
+        row = con.execute(query, [step]).fetchone() if has_table(con, STATE_TABLE) else None
     return StepState(*row) if row else None
 
 
