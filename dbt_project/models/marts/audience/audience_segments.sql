@@ -132,6 +132,12 @@ not_covered as (
             and snapshots.measure = covered.measure
 ),
 
+every_segment as (
+    select * from segment_shares
+    union all
+    select * from not_covered
+),
+
 final as (
     select
         channel,
@@ -141,17 +147,7 @@ final as (
         measure,
         segment,
         cast(round(share, 10) as double) as share
-    from segment_shares
-    union all
-    select
-        channel,
-        account,
-        snapshot_date,
-        dimension,
-        measure,
-        segment,
-        cast(round(share, 10) as double) as share
-    from not_covered
+    from every_segment
 )
 
 select * from final
