@@ -125,6 +125,15 @@
     '-infinity'::timestamptz
 {%- endmacro %}
 
+{#- A timestamp with time zone from its ISO 8601 text (`2026-12-01T20:00:00.123+00:00`). -#}
+{% macro timestamp_with_zone_from_text(text) -%}
+    {{ return(adapter.dispatch('timestamp_with_zone_from_text', 'socialkpi')(text)) }}
+{%- endmacro %}
+
+{% macro duckdb__timestamp_with_zone_from_text(text) -%}
+    cast({{ text }} as timestamptz)
+{%- endmacro %}
+
 {#- ISO day of the week: 1 for Monday to 7 for Sunday. -#}
 {% macro iso_weekday(timestamp) -%}
     {{ return(adapter.dispatch('iso_weekday', 'socialkpi')(timestamp)) }}

@@ -64,3 +64,44 @@
         )
     {%- endif %}
 {%- endmacro %}
+
+{#- When the last build that passed started (socialkpi/build/runstate.py records it in
+    raw_ledger.refresh_state): rows ingested after it are the ones no passed build has read.
+    Before the first build that passed, the earliest time (every row is new). -#}
+{% macro last_passed_build_started() -%}
+    (
+        select coalesce(max({{ timestamp_with_zone_from_text('output') }}), {{ earliest_timestamp() }})
+        from {{ source('raw_ledger', 'refresh_state') }}
+        where step = 'build'
+    )
+{%- endmacro %}
+
+{#- For a mart kept one row (or a few) per key of a staging table (a post, an account-day) and
+    built incrementally (`delete+insert` on those keys): on an incremental build, every staging
+    row of the keys that received a row since the last build that passed, and no other. The
+    mart's rows of those keys are made again from all their snapshots, so the result is the build
+    from scratch's: a mart row depends on its key's staging rows only (the models that use this say
+    so), the staging rows of other keys are unchanged since they were built (staging replaces a
+    row only with a newer-ingested one, incremental_staging.sql), and whenever rows leave raw or
+    the dbt project changes, the next build is a full one (socialkpi/build/runstate.py). A build
+    that failed after this ran is redone by the next: the keys are still newer than the last
+    build that passed, and delete+insert is idempotent. -#}
+{% macro only_keys_with_new_rows(relation, keys) -%}
+    {%- if this is not none and is_incremental() -%}
+        (
+            select *
+            from {{ relation }} as candidate
+            where exists (
+                select 1
+                from {{ relation }} as arrived
+                where
+                    arrived.ingested_at > {{ last_passed_build_started() }}
+                    {%- for key in keys %}
+                    and arrived.{{ key }} = candidate.{{ key }}
+                    {%- endfor %}
+            )
+        )
+    {%- else -%}
+        {{ relation }}
+    {%- endif -%}
+{%- endmacro %}

@@ -15,7 +15,7 @@
         {%- for name in ['impressions', 'reach', 'views', 'likes', 'comments', 'shares', 'link_clicks'] %}
         cast({{ columns.get(name, name) }} as bigint) as {{ name }}{{ "," if not loop.last }}
         {%- endfor %}
-    from {{ ref(model) }}
+    from {{ only_keys_with_new_rows(ref(model), ['account', columns.get('post_id', 'post_id')]) }} as snapshot
     where {{ where }}
 {%- endmacro %}
 

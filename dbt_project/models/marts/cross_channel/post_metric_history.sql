@@ -1,6 +1,16 @@
 -- One row per channel, account, post and snapshot date: every download's lifetime numbers of
 -- every post, on one vocabulary, so gains in a period can be computed and every number traced to
 -- the file it came from.
+-- Built incrementally: a night remakes only the posts that received a download
+-- (macro only_keys_with_new_rows).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['channel', 'account', 'post_id'],
+        on_schema_change='fail',
+    )
+}}
 with
 
 twitter_snapshots as (

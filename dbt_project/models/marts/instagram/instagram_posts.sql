@@ -1,8 +1,21 @@
 -- One row per Instagram post (stories are in instagram_stories): its latest lifetime metrics.
+-- Built incrementally: a night remakes only the posts that received a download
+-- (macro only_keys_with_new_rows).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['channel', 'account', 'post_id'],
+        on_schema_change='fail',
+    )
+}}
 with
 
 media as (
-    select * from {{ ref('stg_instagram__media_snapshots') }}
+    select *
+    from {{
+        only_keys_with_new_rows(ref('stg_instagram__media_snapshots'), ['account', 'post_id'])
+    }}
     where not is_story
 ),
 

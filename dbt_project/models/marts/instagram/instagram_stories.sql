@@ -1,8 +1,21 @@
 -- One row per Instagram story: its latest metrics.
+-- Built incrementally: a night remakes only the posts that received a download
+-- (macro only_keys_with_new_rows).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['channel', 'account', 'post_id'],
+        on_schema_change='fail',
+    )
+}}
 with
 
 stories as (
-    select * from {{ ref('stg_instagram__media_snapshots') }}
+    select *
+    from {{
+        only_keys_with_new_rows(ref('stg_instagram__media_snapshots'), ['account', 'post_id'])
+    }}
     where is_story
 ),
 

@@ -1,8 +1,21 @@
 -- One row per LinkedIn post: its latest lifetime metrics (Total row for boosted posts).
+-- Built incrementally: a night remakes only the posts that received a download
+-- (macro only_keys_with_new_rows).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['channel', 'account', 'post_id'],
+        on_schema_change='fail',
+    )
+}}
 with
 
 latest as (
-    {{ latest_snapshot(ref('stg_linkedin__post_snapshots'), ['account', 'post_id']) }}
+    {{ latest_snapshot(
+        only_keys_with_new_rows(ref('stg_linkedin__post_snapshots'), ['account', 'post_id']),
+        ['account', 'post_id'],
+    ) }}
 ),
 
 final as (

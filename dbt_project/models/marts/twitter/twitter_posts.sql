@@ -1,8 +1,19 @@
 -- One row per tweet: its latest lifetime metrics, with where they come from.
+-- Built incrementally: a night remakes only the posts that received a download
+-- (macro only_keys_with_new_rows).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['channel', 'account', 'post_id'],
+        on_schema_change='fail',
+    )
+}}
 with
 
 snapshots as (
-    select * from {{ ref('stg_twitter__tweet_snapshots') }}
+    select *
+    from {{ only_keys_with_new_rows(ref('stg_twitter__tweet_snapshots'), ['account', 'post_id']) }}
 ),
 
 -- The most precise posting time any download gave (X Content exports know the day only),

@@ -1,8 +1,21 @@
 -- One row per YouTube video: its latest lifetime metrics.
+-- Built incrementally: a night remakes only the posts that received a download
+-- (macro only_keys_with_new_rows).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['channel', 'account', 'post_id'],
+        on_schema_change='fail',
+    )
+}}
 with
 
 latest as (
-    {{ latest_snapshot(ref('stg_youtube__video_snapshots'), ['account', 'video_id']) }}
+    {{ latest_snapshot(
+        only_keys_with_new_rows(ref('stg_youtube__video_snapshots'), ['account', 'video_id']),
+        ['account', 'video_id'],
+    ) }}
 ),
 
 final as (
