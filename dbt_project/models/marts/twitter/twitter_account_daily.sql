@@ -1,9 +1,22 @@
 -- One row per account and day; when several downloads cover a day, the most recent one wins
 -- (X revises recent days).
+-- Built incrementally: a night remakes only the days that received a download
+-- (macro only_keys_with_new_rows).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['channel', 'account', 'date'],
+        on_schema_change='fail',
+    )
+}}
 with
 
 day_snapshots as (
-    select * from {{ ref('stg_twitter__account_day_snapshots') }}
+    select *
+    from {{
+        only_keys_with_new_rows(ref('stg_twitter__account_day_snapshots'), ['account', 'date'])
+    }}
 ),
 
 latest_download as (

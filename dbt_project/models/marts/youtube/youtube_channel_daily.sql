@@ -1,9 +1,20 @@
 -- One row per YouTube channel and day. Each metric comes from the most recent download that
 -- carried it: a later Totals.csv (views only) revises views without erasing watch time.
+-- Built incrementally: a night remakes only the days that received a download
+-- (macro only_keys_with_new_rows).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['channel', 'account', 'date'],
+        on_schema_change='fail',
+    )
+}}
 with
 
 day_snapshots as (
-    select * from {{ ref('stg_youtube__channel_day_snapshots') }}
+    select *
+    from {{ only_keys_with_new_rows(ref('stg_youtube__channel_day_snapshots'), ['account', 'date']) }}
 ),
 
 final as (
