@@ -85,21 +85,25 @@
     row only with a newer-ingested one, incremental_staging.sql), and whenever rows leave raw or
     the dbt project changes, the next build is a full one (socialkpi/build/runstate.py). A build
     that failed after this ran is redone by the next: the keys are still newer than the last
-    build that passed, and delete+insert is idempotent. -#}
-{% macro only_keys_with_new_rows(relation, keys) -%}
+    build that passed, and delete+insert is idempotent. A mart that joins several staging tables
+    on the keys names the others in `also`: a key new in any of them is remade from all. -#}
+{% macro only_keys_with_new_rows(relation, keys, also=[]) -%}
     {%- if this is not none and is_incremental() -%}
         (
             select *
             from {{ relation }} as candidate
-            where exists (
-                select 1
-                from {{ relation }} as arrived
-                where
-                    arrived.ingested_at > {{ last_passed_build_started() }}
-                    {%- for key in keys %}
-                    and arrived.{{ key }} = candidate.{{ key }}
-                    {%- endfor %}
-            )
+            where
+            {%- for arrivals in [relation] + also %}
+                {{ "or " if not loop.first }}exists (
+                    select 1
+                    from {{ arrivals }} as arrived
+                    where
+                        arrived.ingested_at > {{ last_passed_build_started() }}
+                        {%- for key in keys %}
+                        and arrived.{{ key }} = candidate.{{ key }}
+                        {%- endfor %}
+                )
+            {%- endfor %}
         )
     {%- else -%}
         {{ relation }}

@@ -1,10 +1,23 @@
 -- One row per LinkedIn Page and day: each export's day (content metrics, new followers, visitors)
 -- from the most recent download that covered it, side by side.
+-- Built incrementally: a night remakes only the days that received a download of either
+-- export (macro only_keys_with_new_rows).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['channel', 'account', 'date'],
+        on_schema_change='fail',
+    )
+}}
 with
 
 latest_page_download as (
     select *
-    from {{ ref('stg_linkedin__page_day_snapshots') }}
+    from {{ only_keys_with_new_rows(
+        ref('stg_linkedin__page_day_snapshots'), ['account', 'date'],
+        also=[ref('stg_linkedin__visitor_day_snapshots')],
+    ) }}
     {{ keep_first('account, metric_group, date', newest_download_first()) }}
 ),
 
@@ -25,7 +38,10 @@ page_days as (
 
 visitor_days as (
     select *
-    from {{ ref('stg_linkedin__visitor_day_snapshots') }}
+    from {{ only_keys_with_new_rows(
+        ref('stg_linkedin__visitor_day_snapshots'), ['account', 'date'],
+        also=[ref('stg_linkedin__page_day_snapshots')],
+    ) }}
     {{ keep_first('account, date', newest_download_first()) }}
 ),
 
