@@ -2,8 +2,9 @@
     macros and never write the engine's own syntax, so a second engine (Spark SQL) means a
     `spark__` implementation of each macro here and no edit elsewhere. Each macro dispatches on
     the adapter; the `duckdb__` implementations write exactly the SQL the models and shared
-    macros wrote before. There is no `default__`: an engine without its implementation fails the
-    build naming the macro, rather than running DuckDB syntax it may misread.
+    macros wrote before. There is no `default__` (one exception, engagement_percentiles, whose
+    `default__` is portable SQL): an engine without its implementation fails the build naming
+    the macro, rather than running DuckDB syntax it may misread.
     tests/test_sql_is_engine_neutral.py keeps models and the other macro files free of the
     constructs these macros stand for. Regular expressions are RE2 syntax, as DuckDB reads them.
 
@@ -339,4 +340,85 @@
 
 {% macro duckdb__all_columns_replacing(column, expression) -%}
     * replace ({{ expression }} as {{ column }})
+{%- endmacro %}
+
+{#- engagement_percentile (docs/design.md §5), one row per post of `posts` (a relation or CTE name
+    with channel, account, post_id, posted_at, engagement_rate): posts_in_previous_90_days, the
+    same account's posts on the same channel with a rate published in the 90 days before this
+    post (from posted_at - 90 days, included, to posted_at, excluded: a post of the same instant
+    is not earlier), and engagement_percentile, the share of them with a lower engagement_rate
+    (a tie is not lower); NULL when fewer than 10 such posts, or when the post has no rate.
+    "Better than 90% of your other posts" is 0.90. A post without posted_at has no earlier posts
+    and is no other post's earlier post.
+
+    The one engine macro with a `default__`: the self-join below is the definition in portable
+    SQL, but it joins each post to every post of its 90 days (one X account with a million
+    posts did not finish in 26 minutes), so an engine with a framed rank answers it in
+    O(n log n) with its own implementation. tests/test_engagement_percentile.py holds the two to
+    the same numbers. -#}
+{% macro engagement_percentiles(posts) -%}
+    {{ return(adapter.dispatch('engagement_percentiles', 'socialkpi')(posts)) }}
+{%- endmacro %}
+
+{% macro default__engagement_percentiles(posts) -%}
+    select
+        post.channel,
+        post.account,
+        post.post_id,
+        count(earlier.post_id) as posts_in_previous_90_days,
+        case
+            when post.engagement_rate is not null and count(earlier.post_id) >= 10
+                then
+                    count(earlier.post_id) filter (
+                        where earlier.engagement_rate < post.engagement_rate
+                    ) / count(earlier.post_id)
+        end as engagement_percentile
+    from {{ posts }} as post
+    left join {{ posts }} as earlier
+        on
+            post.channel = earlier.channel
+            and post.account = earlier.account
+            and earlier.posted_at < post.posted_at
+            and earlier.posted_at >= post.posted_at - interval 90 day
+            and earlier.engagement_rate is not null
+    group by post.channel, post.account, post.post_id, post.engagement_rate
+{%- endmacro %}
+
+{#- One sorted pass per account: the frame `previous_90_days` holds the posts from posted_at - 90
+    days (RANGE ... PRECEDING includes the bound) to the post's own instant, its same-instant
+    posts included. rank(order by rate) over the frame is 1 + the posts of the frame with a lower
+    rate (nulls sort last, so a post without a rate is never lower); taking away the same
+    rank among the post's same-instant posts leaves the strictly earlier ones, and the same for
+    the count of rates. (`exclude group` would say it directly, but DuckDB refuses it for rank.)
+    Framed rank with an ordering argument is DuckDB's (merge sort tree, O(n log n)). -#}
+{% macro duckdb__engagement_percentiles(posts) -%}
+    select
+        channel,
+        account,
+        post_id,
+        posts_in_previous_90_days,
+        case
+            when engagement_rate is not null and posts_in_previous_90_days >= 10
+                then lower_in_previous_90_days / posts_in_previous_90_days
+        end as engagement_percentile
+    from (
+        select
+            channel,
+            account,
+            post_id,
+            engagement_rate,
+            count(engagement_rate) over previous_90_days
+            - count(engagement_rate) over same_instant as posts_in_previous_90_days,
+            rank(order by engagement_rate asc nulls last) over previous_90_days
+            - rank() over (same_instant order by engagement_rate asc nulls last)
+                as lower_in_previous_90_days
+        from {{ posts }}
+        window
+            previous_90_days as (
+                partition by channel, account
+                order by posted_at
+                range between interval 90 day preceding and current row
+            ),
+            same_instant as (partition by channel, account, posted_at)
+    ) as ranked
 {%- endmacro %}
