@@ -14,7 +14,9 @@ with
 
 day_snapshots as (
     select *
-    from {{ only_keys_with_new_rows(ref('stg_youtube__channel_day_snapshots'), ['account', 'date']) }}
+    from {{
+        only_keys_with_new_rows(ref('stg_youtube__channel_day_snapshots'), ['account', 'date'])
+    }}
 ),
 
 final as (
