@@ -22,6 +22,14 @@
 {% macro lift_against_same_account_months(members, posts, group_columns) -%}
     {%- set groups = group_columns | join(', ') -%}
     {%- set month_keys = ['channel', 'account', 'month'] | reject('in', group_columns) | list -%}
+    {#- One account-month as text, unambiguous whatever the values hold: each part is its length
+        and itself, or n when missing. -#}
+    {%- set parts = [] -%}
+    {%- for column in ['channel', 'account', 'month'] -%}
+        {%- set value = 'cast(' ~ column ~ ' as varchar)' -%}
+        {%- do parts.append("coalesce(cast(length(" ~ value ~ ") as varchar) || ':' || " ~ value ~ ", 'n')") -%}
+    {%- endfor -%}
+    {%- set month_text = parts | join(" || '/' || ") -%}
     with
 
     group_rates as (
@@ -38,17 +46,51 @@
         from {{ members }}
     ),
 
-    baselines as (
+    -- Groups published in the same account-months share their baseline, so the median of all
+    -- posts is taken once per distinct set of account-months (a month set), not once per group:
+    -- joining every group to its months' posts made groups x posts rows (168 hours of the week x
+    -- a million posts of one account), the same numbers each time.
+    group_month_sets as (
         select
-            {% for column in group_columns %}group_months.{{ column }}, {% endfor %}
-            {{ median_of('all_posts.engagement_rate') }} as baseline_engagement_rate
+            {{ groups }},
+            {{ joined_text(month_text, "' '", month_text, distinct=true) }} as month_set
         from group_months
+        group by {{ groups }}
+    ),
+
+    month_set_months as (
+        select distinct
+            group_month_sets.month_set,
+            group_months.channel,
+            group_months.account,
+            group_months.month
+        from group_month_sets
+        inner join group_months
+            on
+                {% for column in group_columns -%}
+                {{ 'and ' if not loop.first }}group_month_sets.{{ column }} is not distinct from group_months.{{ column }}
+                {% endfor %}
+    ),
+
+    month_set_baselines as (
+        select
+            month_set_months.month_set,
+            {{ median_of('all_posts.engagement_rate') }} as baseline_engagement_rate
+        from month_set_months
         inner join {{ posts }} as all_posts
             on
-                group_months.channel = all_posts.channel
-                and group_months.account = all_posts.account
-                and group_months.month = all_posts.month
-        group by {% for column in group_columns %}group_months.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
+                month_set_months.channel = all_posts.channel
+                and month_set_months.account = all_posts.account
+                and month_set_months.month = all_posts.month
+        group by month_set_months.month_set
+    ),
+
+    baselines as (
+        select
+            {% for column in group_columns %}group_month_sets.{{ column }}, {% endfor %}
+            month_set_baselines.baseline_engagement_rate
+        from group_month_sets
+        inner join month_set_baselines on group_month_sets.month_set = month_set_baselines.month_set
     )
 
     select
