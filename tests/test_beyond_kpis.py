@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV, Settings
-from socialkpi.build.text_folding import SEED, seed_text
+from socialkpi.build.text_folding import PATTERN_MACRO, SEED, pattern_macro_text, seed_text
 
 REPO = Path(__file__).resolve().parent.parent
 DBT = str(Path(sys.executable).parent / "dbt")
@@ -24,10 +24,34 @@ def _query(warehouse: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
-def test_the_unicode_folding_seed_is_exactly_what_the_generator_writes():
+def test_the_unicode_folding_seed_and_its_pattern_are_exactly_what_the_generator_writes():
     assert SEED.read_text(encoding="ascii") == seed_text(), (
         "run: .venv/bin/python -m socialkpi.build.text_folding"
     )
+    assert PATTERN_MACRO.read_text(encoding="ascii") == pattern_macro_text(), (
+        "run: .venv/bin/python -m socialkpi.build.text_folding"
+    )
+
+
+def test_the_foldable_characters_pattern_matches_every_folded_character_and_no_other():
+    """The models translate only texts the pattern matches: a folded character it missed would
+    leave "𝐍𝐄𝐖" unfolded, one it added would only cost time."""
+    pattern = re.search(r"'(\[.*\])'", PATTERN_MACRO.read_text(encoding="ascii")).group(1)
+    with duckdb.connect() as con:
+        con.execute(
+            f"create table folded as select cast(code_point as integer) as code_point from read_csv('{SEED}')"
+        )
+        matched = con.execute(
+            f"""select count(*) filter (where regexp_matches(chr(code_point), '{pattern}')), count(*)
+            from folded"""
+        ).fetchone()
+        others = con.execute(
+            f"""select count(*) from range(0, 196608) as codes(i)
+            where (i < 55296 or i > 57343) and cast(i as integer) not in (select code_point from folded)
+            and regexp_matches(chr(cast(i as integer)), '{pattern}')"""
+        ).fetchone()[0]
+    assert matched[0] == matched[1] > 1000
+    assert others == 0
 
 
 def test_editing_a_label_rule_and_rebuilding_relabels_past_posts(demo_refresh: Settings, tmp_path: Path):
