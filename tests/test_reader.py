@@ -80,6 +80,7 @@ def test_multiline_quoted_text_stays_one_row():
     ("content", "status", "words"),
     [
         (b"", UNRECOGNISED, "empty"),
+        (b"\xef\xbb\xbf \r\n\t\n", UNRECOGNISED, "empty"),
         (b"\x00\x01\x02\xff\xfe garbage \x00" * 50, UNRECOGNISED, "binary"),
         (bytes(range(128, 256)) * 20, UNRECOGNISED, "not readable as utf-8"),
         (",".join(X_OVERVIEW_HEADER).encode(), None, None),
@@ -95,6 +96,7 @@ def test_multiline_quoted_text_stays_one_row():
     ],
     ids=[
         "empty",
+        "only-blank-lines",
         "binary-junk",
         "not-utf8",
         "header-only",
