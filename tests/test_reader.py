@@ -80,6 +80,7 @@ def test_multiline_quoted_text_stays_one_row():
     ("content", "status", "words"),
     [
         (b"", UNRECOGNISED, "empty"),
+        (b"\xef\xbb\xbf \r\n\t\n", UNRECOGNISED, "empty"),
         (b"\x00\x01\x02\xff\xfe garbage \x00" * 50, UNRECOGNISED, "binary"),
         (bytes(range(128, 256)) * 20, UNRECOGNISED, "not readable as utf-8"),
         (",".join(X_OVERVIEW_HEADER).encode(), None, None),
@@ -95,6 +96,7 @@ def test_multiline_quoted_text_stays_one_row():
     ],
     ids=[
         "empty",
+        "only-blank-lines",
         "binary-junk",
         "not-utf8",
         "header-only",
@@ -291,3 +293,26 @@ def test_a_legacy_insights_xls_that_is_really_spreadsheetml_skips_its_descriptio
     assert parsed.table.select(["post_id", "posted_at", "reach"]).to_pylist() == [
         {"post_id": "123_456", "posted_at": "2020-04-01T09:03:47", "reach": "512"}
     ]
+
+
+def test_a_date_column_keeps_dates_in_either_style_padded_or_not_and_null_tokens():
+    # Dates written exactly as a declared style are passed by pyarrow; the unpadded day X writes
+    # ("Sun, Mar 9, 2025"), a weekday that does not match the date and the null token only by
+    # Python's strptime: every one of them is a date the reader has always accepted.
+    days = ["Fri, Mar 21, 2025", "Sun, Mar 9, 2025", "Thu Mar 20 2025", "Fri, Mar 20, 2025", "-"]
+    rows = [f'"{day}",1070,11,32,0,0,0,0,2,1,6,0,0,0' for day in days]
+    assert read(overview(*rows)).table["date"].to_pylist() == days
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "Sun, Feb 30, 2025",  # pyarrow rolls it over to March 2 and would write that back
+        "Sat, Jan 01, 0000",  # pyarrow writes year 0 back as it reads it; Python has no year 0
+    ],
+)
+def test_a_date_that_only_a_lax_parser_reads_is_refused_at_its_own_row(bad):
+    rows = [
+        f'"{day}",1070,11,32,0,0,0,0,2,1,6,0,0,0' for day in ("Fri, Mar 21, 2025", "Sun, Mar 9, 2025", bad)
+    ]
+    assert f"row 3, column date: {bad!r} is a date in a style" in refusal(overview(*rows)).reason

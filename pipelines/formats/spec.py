@@ -157,6 +157,8 @@ class ExportFormat:
     )
     # kind -> canonical names of that kind, in declaration order (asked for every file read)
     _kind_index: dict[str, tuple[str, ...]] = field(default=None, init=False, repr=False, compare=False)
+    # the total labels, normalised once: a timestamp column may ask about many values
+    _total_keys: frozenset[str] = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # normalised spelling -> (canonical name, languages that spell it this way)
@@ -171,6 +173,7 @@ class ExportFormat:
                     languages_of.setdefault(key, set()).add(language)
         index = {k: (canonical_of[k], frozenset(v)) for k, v in languages_of.items()}
         object.__setattr__(self, "_alias_index", index)
+        object.__setattr__(self, "_total_keys", frozenset(map(normalize_header, self.total_labels)))
         kinds: dict[str, list[str]] = {}
         for column in self.columns:
             kinds.setdefault(column.kind, []).append(column.canonical)
@@ -234,7 +237,7 @@ class ExportFormat:
 
     def is_total_label(self, cell: str) -> bool:
         """The cell labels the totals row (`Total`, `Ge\u00adsamt`), however it is spelled."""
-        return normalize_header(cell) in {normalize_header(label) for label in self.total_labels}
+        return normalize_header(cell) in self._total_keys
 
     def columns_of_kind(self, *kinds: str) -> tuple[str, ...]:
         return tuple(name for kind, names in self._kind_index.items() if kind in kinds for name in names)
