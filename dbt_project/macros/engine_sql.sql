@@ -331,3 +331,13 @@
 {% macro duckdb__all_columns_replacing(column, expression) -%}
     * replace ({{ expression }} as {{ column }})
 {%- endmacro %}
+
+{#- The instant an ISO 8601 text with its UTC offset names (`2026-12-01T20:30:00.1+00:00`), as a
+    timestamp with time zone (what Python's datetime.isoformat() writes). -#}
+{% macro instant_of_iso_text(text) -%}
+    {{ return(adapter.dispatch('instant_of_iso_text', 'socialkpi')(text)) }}
+{%- endmacro %}
+
+{% macro duckdb__instant_of_iso_text(text) -%}
+    cast({{ text }} as timestamptz)
+{%- endmacro %}
