@@ -14,7 +14,9 @@
 
     A `--full-refresh` (the first build, a changed dbt project, the rebuild after a quarantine),
     a relation without an arrival column (marts rebuilt whole, seeds, views) and a warehouse
-    with no build that passed yet: every test reads every row.
+    with no build that passed yet: every test reads every row. socialkpi rebuilds in full when
+    the dbt project changed; run by hand, `dbt build` after a change to a check needs
+    `--full-refresh` too (as it does for the incremental models themselves).
 
     Why this is exact. A relation declares its arrival column only when a row of it never
     changes once written: what changes about a post or a day arrives as a new row, stamped
@@ -70,6 +72,11 @@
     {%- if not execute or flags.FULL_REFRESH or not arrival
         or relation.identifier != (tested.alias or tested.identifier) -%}
         {{ return(relation) }}
+    {%- elif kind not in row_by_row and kind not in keyed
+        or load_relation(source('raw_ledger', 'refresh_state')) is none -%}
+        {#- Not a row-by-row or key check; or no run state (dbt run by hand on a warehouse
+            socialkpi never built). -#}
+        {{ return(relation) }}
     {%- elif kind in row_by_row -%}
         {%- set rows -%}
             (
@@ -99,8 +106,6 @@
             ) as rows_sharing_a_key_with_new_rows
         {%- endset -%}
         {{ return(rows) }}
-    {%- else -%}
-        {{ return(relation) }}
     {%- endif -%}
 {%- endmacro %}
 
