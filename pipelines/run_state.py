@@ -1,8 +1,10 @@
 """Run state: what each step of a refresh last succeeded with, kept in the warehouse
 (`raw_ledger.refresh_state`, one row per step) beside the file ledger, so it moves, is backed up
-and rolls back with the rows it describes. This module is the only one that reads or writes it;
+and rolls back with the rows it describes. This is the only Python module that reads or writes it;
 what the state means (when to build, when to publish) is decided by its callers
-(socialkpi/build/runstate.py, socialkpi/publish/state.py).
+(socialkpi/build/runstate.py, socialkpi/publish/state.py). dbt's data tests read one value, the
+`output` of the `build` row (when the last passing build started), to check only the rows landed
+since (dbt_project/macros/tested_rows.sql): rename a column here and rename it there.
 
 Also here: the two questions of the warehouse the plan asks, the digest of what was loaded and
 which raw tables received rows since a time.

@@ -177,6 +177,18 @@ def test_files_whose_rows_fail_a_blocking_check_are_quarantined_with_the_check_a
     assert "4 new file(s) could not be loaded" in nights.second.stderr
 
 
+def test_poison_files_arriving_after_a_passing_build_are_caught_by_checks_reading_only_that_nights_rows(
+    nights,
+):
+    # The second night builds incrementally: its row-by-row checks and the file check read only
+    # the rows loaded since the first night's build started (dbt_project/macros/tested_rows.sql;
+    # tests/test_incremental_builds.py shows what they read), and still catch every poison file.
+    assert "incremental dbt build" in nights.second.stdout + nights.second.stderr
+    for path, check in CHECKS.items():
+        assert f"quarantined {path}: failed check {check}" in nights.second.stdout
+        assert nights.ledger(path)[0] == "quarantined"
+
+
 def test_a_quarantined_files_rows_leave_raw_and_the_good_files_of_the_same_night_publish(nights):
     for path in [*CHECKS, nights.poison_zip]:
         assert path not in nights.raw_after_second

@@ -126,15 +126,6 @@
     '-infinity'::timestamptz
 {%- endmacro %}
 
-{#- A timestamp with time zone from its ISO 8601 text (`2026-12-01T20:00:00.123+00:00`). -#}
-{% macro timestamp_with_zone_from_text(text) -%}
-    {{ return(adapter.dispatch('timestamp_with_zone_from_text', 'socialkpi')(text)) }}
-{%- endmacro %}
-
-{% macro duckdb__timestamp_with_zone_from_text(text) -%}
-    cast({{ text }} as timestamptz)
-{%- endmacro %}
-
 {#- ISO day of the week: 1 for Monday to 7 for Sunday. -#}
 {% macro iso_weekday(timestamp) -%}
     {{ return(adapter.dispatch('iso_weekday', 'socialkpi')(timestamp)) }}
@@ -421,4 +412,14 @@
             ),
             same_instant as (partition by channel, account, posted_at)
     ) as ranked
+{%- endmacro %}
+
+{#- The instant an ISO 8601 text with its UTC offset names (`2026-12-01T20:30:00.1+00:00`), as a
+    timestamp with time zone (what Python's datetime.isoformat() writes). -#}
+{% macro instant_of_iso_text(text) -%}
+    {{ return(adapter.dispatch('instant_of_iso_text', 'socialkpi')(text)) }}
+{%- endmacro %}
+
+{% macro duckdb__instant_of_iso_text(text) -%}
+    cast({{ text }} as timestamptz)
 {%- endmacro %}

@@ -65,14 +65,18 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- When the last build that passed started (socialkpi/build/runstate.py records it in
-    raw_ledger.refresh_state): rows ingested after it are the ones no passed build has read.
-    Before the first build that passed, the earliest time (every row is new). -#}
+{#- When the last build that passed started (socialkpi/build/runstate.py notes it in the run
+    state, pipelines/run_state.py's table, as ISO 8601 text): rows ingested after it are the ones
+    no passed build has read. Before the first build that passed, the earliest time (every row
+    is new). -#}
 {% macro last_passed_build_started() -%}
     (
-        select coalesce(max({{ timestamp_with_zone_from_text('output') }}), {{ earliest_timestamp() }})
-        from {{ source('raw_ledger', 'refresh_state') }}
-        where step = 'build'
+        select coalesce(
+            max({{ instant_of_iso_text("nullif(run_state.output, '')") }}),
+            {{ earliest_timestamp() }}
+        )
+        from {{ source('raw_ledger', 'refresh_state') }} as run_state
+        where run_state.step = 'build'
     )
 {%- endmacro %}
 
@@ -88,7 +92,9 @@
     build that passed, and delete+insert is idempotent. A mart that joins several staging tables
     on the keys names the others in `also`: a key new in any of them is remade from all. -#}
 {% macro only_keys_with_new_rows(relation, keys, also=[]) -%}
-    {%- if this is not none and is_incremental() -%}
+    {#- No run state (dbt run by hand on a warehouse socialkpi never built): every key. -#}
+    {%- if this is not none and is_incremental()
+        and load_relation(source('raw_ledger', 'refresh_state')) is not none -%}
         (
             select *
             from {{ relation }} as candidate

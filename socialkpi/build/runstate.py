@@ -10,7 +10,8 @@ needed (the cost of a night follows the new rows, not the history):
 
 The state lives in the warehouse, read and written only through pipelines/run_state.py:
 `build-started` before every build (Dagster's too), `build` when one passed (with the time it
-started), `publish` after a publish (socialkpi/publish/state.py).
+started, ISO 8601: the data tests of the next incremental build read the rows landed after it,
+dbt_project/macros/tested_rows.sql), `publish` after a publish (socialkpi/publish/state.py).
 """
 
 from __future__ import annotations

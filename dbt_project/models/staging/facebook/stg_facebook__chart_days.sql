@@ -6,6 +6,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['account', 'export_format', 'date', 'snapshot_date'],
+        meta={'arrival_column': 'ingested_at'},
     )
 }}
 

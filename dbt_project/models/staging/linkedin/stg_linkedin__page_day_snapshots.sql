@@ -5,6 +5,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['account', 'metric_group', 'date', 'snapshot_date'],
+        meta={'arrival_column': 'ingested_at'},
     )
 }}
 

@@ -4,6 +4,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['account', 'date', 'snapshot_date'],
+        meta={'arrival_column': 'ingested_at'},
     )
 }}
 

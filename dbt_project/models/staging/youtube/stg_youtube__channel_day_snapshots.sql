@@ -5,6 +5,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['account', 'date', 'export_format', 'snapshot_date'],
+        meta={'arrival_column': 'ingested_at'},
     )
 }}
 

@@ -1,6 +1,12 @@
 -- Every row of the content-dimension tables, typed, the Total rows included and flagged: one
 -- row per export file and row.
-{{ config(materialized='incremental', incremental_strategy='append') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        meta={'arrival_column': 'ingested_at'},
+    )
+}}
 
 with
 

@@ -4,6 +4,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['account', 'video_id', 'snapshot_date'],
+        meta={'arrival_column': 'ingested_at'},
     )
 }}
 
