@@ -52,6 +52,7 @@ DUCKDB_OPENERS = {
     "socialkpi/publish/postgres/__init__.py": "the published copy, read-only, to copy into PostgreSQL",
     "bench/extract.py": "the published copy, read-only, for the extract benchmark",
     "bench/baseline.py": "DuckDB alone, the benchmark's baseline",
+    "bench/big_account.py": "DuckDB in memory, writing the big account's export",
 }
 PRODUCT_FOLDERS = ("pipelines", "socialkpi", "orchestration", "bench")
 
