@@ -53,7 +53,8 @@
     group_month_sets as (
         select
             {{ groups }},
-            {{ joined_text(month_text, "' '", month_text, distinct=true) }} as month_set
+            -- a digest: the sets are long (one part per month) and are hashed and joined on
+            md5({{ joined_text(month_text, "' '", month_text, distinct=true) }}) as month_set
         from group_months
         group by {{ groups }}
     ),
