@@ -138,14 +138,21 @@ def plant(warehouse: Path) -> dict[str, tuple]:
     return planted
 
 
-def test_an_incremental_nights_row_by_row_checks_read_only_the_rows_landed_since_the_last_passing_build(
-    night: Night, tmp_path: Path
-):
+def planted_copy(night: Night, tmp_path: Path, check: str) -> tuple[Path, dict, str, str]:
+    """A copy of the night's warehouse with the rows of plant(), and the SQL `check` ran as on the
+    incremental night and as on the build from scratch."""
     warehouse = tmp_path / "socialkpi.duckdb"
     shutil.copy(night.nightly.warehouse, warehouse)
     planted = plant(warehouse)
-    nightly_check = check_sql(night.nightly, NOT_NULL, full_refresh=False)
-    from_scratch_check = check_sql(night.scratch, NOT_NULL, full_refresh=True)
+    nightly_check = check_sql(night.nightly, check, full_refresh=False)
+    from_scratch_check = check_sql(night.scratch, check, full_refresh=True)
+    return warehouse, planted, nightly_check, from_scratch_check
+
+
+def test_an_incremental_nights_row_by_row_checks_read_only_the_rows_landed_since_the_last_passing_build(
+    night: Night, tmp_path: Path
+):
+    warehouse, planted, nightly_check, from_scratch_check = planted_copy(night, tmp_path, NOT_NULL)
 
     # Both rows without a publish time break the check; the night reads only the new one (the
     # old one was there, with its time, when the last passing build checked it).
@@ -158,11 +165,7 @@ def test_an_incremental_nights_row_by_row_checks_read_only_the_rows_landed_since
 def test_an_incremental_nights_uniqueness_checks_read_every_row_sharing_a_key_with_a_new_row(
     night: Night, tmp_path: Path
 ):
-    warehouse = tmp_path / "socialkpi.duckdb"
-    shutil.copy(night.nightly.warehouse, warehouse)
-    planted = plant(warehouse)
-    nightly_check = check_sql(night.nightly, UNIQUE, full_refresh=False)
-    from_scratch_check = check_sql(night.scratch, UNIQUE, full_refresh=True)
+    warehouse, planted, nightly_check, from_scratch_check = planted_copy(night, tmp_path, UNIQUE)
 
     # A new row repeating an old row's key is caught with the old row it collides with; two old
     # rows sharing a key are the whole table's business (a build from scratch).
