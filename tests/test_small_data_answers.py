@@ -4,23 +4,21 @@ monthly marts, on the real sample exports (a few weeks per account) and on the d
 from __future__ import annotations
 
 import csv
-import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bench.questions import readme_questions
 from pipelines.settings import Settings
-from tests.conftest import REPO, SamplesRefresh, require_samples
+from tests.conftest import SamplesRefresh, require_samples
 
 QUESTIONS = ("format works best", "best human stories", "collaboration", "linkedin", "community grow")
 NUMERIC = ("DOUBLE", "BIGINT", "HUGEINT", "INTEGER", "DECIMAL")
 
 
 def _readme_questions() -> list[str]:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Questions you can answer", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```sql\n(.*?)```", section, flags=re.DOTALL)
+    return [question.sql for question in readme_questions("Questions you can answer")]
 
 
 def _settings(request: pytest.FixtureRequest, warehouse: str) -> Settings:
@@ -42,6 +40,21 @@ def _published(settings: Settings, sql: str) -> tuple[list[str], list[str], list
 
 def test_the_readme_has_the_five_questions():
     assert len(_readme_questions()) == 5
+
+
+def test_the_query_budget_bench_times_every_readme_query_under_its_question_and_no_setting():
+    questions = readme_questions()
+    titles = [question.title for question in questions]
+    assert titles[:5] == [
+        "Which format works best on each channel?",
+        "Our best human stories",
+        "Does a collaboration lift reach?",
+        "When should we post on LinkedIn?",
+        "How fast does each community grow?",
+    ]
+    sections = {question.section for question in questions}
+    assert {"Who we reach", "Comments: what people are saying"} <= sections
+    assert not any(question.sql.lstrip().lower().startswith("set ") for question in questions)
 
 
 @pytest.mark.parametrize("warehouse", ["demo", "samples"])
