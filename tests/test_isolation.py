@@ -56,6 +56,7 @@ class Nights:
     poison_zip: str
     raw_after_second: dict[str, int]  # raw rows per file after the second night
     published_after_second: list[tuple]  # (source_file,) of published post_metric_history
+    audit_after_second: dict[str, int]  # stored failing rows per check after the second night
 
     def ledger(self, path: str) -> tuple[str, str | None]:
         return latest_ledger_row(self.settings, path)
@@ -146,12 +147,32 @@ def nights(demo_exports: Path, tmp_path_factory: pytest.TempPathFactory) -> Nigh
         published_after_second = con.execute(
             "select distinct source_file from marts.post_metric_history"
         ).fetchall()
+    audit_after_second = _stored_failures(settings)
 
     unload = run_cli("files", "--unload", GOOD_TWEETS, settings=settings)
     third = run_cli("refresh", settings=settings)
     return Nights(
-        settings, first, second, unload, third, good_zip, poison_zip, raw_after_second, published_after_second
+        settings,
+        first,
+        second,
+        unload,
+        third,
+        good_zip,
+        poison_zip,
+        raw_after_second,
+        published_after_second,
+        audit_after_second,
     )
+
+
+def _stored_failures(settings: Settings) -> dict[str, int]:
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        tables = con.execute(
+            "select table_name from information_schema.tables where table_schema = 'audit'"
+        ).fetchall()
+        return {
+            table: con.execute(f'select count(*) from audit."{table}"').fetchone()[0] for (table,) in tables
+        }
 
 
 def test_a_rate_above_one_loads_publishes_exits_0_and_is_listed_in_data_quality(nights):
@@ -175,6 +196,13 @@ def test_files_whose_rows_fail_a_blocking_check_are_quarantined_with_the_check_a
         assert reason.startswith(f"failed check {check}"), reason
         assert f"quarantined {path}: failed check {check}" in nights.second.stdout
     assert "4 new file(s) could not be loaded" in nights.second.stderr
+
+
+def test_a_failed_night_stores_the_failing_rows_of_exactly_the_checks_that_failed(nights):
+    # Checks run without storing rows; the failed ones run again storing them (dbt_runner.py).
+    # The warning (a rate above 1 on the first night) and every passing check store nothing.
+    assert nights.audit_after_second.keys() == {*CHECKS.values(), TOTAL_CHECK}
+    assert all(rows > 0 for rows in nights.audit_after_second.values()), nights.audit_after_second
 
 
 def test_poison_files_arriving_after_a_passing_build_are_caught_by_checks_reading_only_that_nights_rows(

@@ -20,6 +20,7 @@ from pipelines.warehouse import open_warehouse
 # Unit tests pin the SQL's logic on hand-computed rows, not the data: they run with the test suite
 # (tests/test_dbt_unit_tests.py), not in every nightly build, where they cost a quarter of it.
 WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
+AUDIT_SCHEMA = "audit"  # where failing rows are stored (dbt_project.yml, data_tests +schema)
 PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's saved parse, in the target folder
 # The events that report a node's result, as dbt's structured log writes them (`{"info": ...,
 # "data": ...}`): what Dagster turns into materializations and check results
@@ -30,8 +31,9 @@ DbtEvents = list[dict]
 
 @dataclass(frozen=True)
 class FailedNode:
-    """One node a dbt build reported as failed: a test that found rows (`relation` is where dbt
-    stored them, schema `audit`) or a model, seed or test that could not run."""
+    """One node a dbt build reported as failed: a test that found rows (`relation` is where they
+    were stored, schema `audit`: _store_failing_rows) or a model, seed or test that could not
+    run."""
 
     name: str
     resource_type: str
@@ -122,8 +124,50 @@ def run_dbt(
     result = dbtRunner(callbacks=callbacks).invoke(dbt_args(command, "--quiet", *extra))
     _release_dbt_database()
     if not result.success:
-        raise BuildFailed(_failure_summary(result, settings), _failed_nodes(result))
+        stored = _store_failing_rows(settings, result, extra)
+        raise BuildFailed(_failure_summary(result, settings, stored), _failed_nodes(result, stored))
     return result
+
+
+def _store_failing_rows(settings: Settings, result, extra: tuple[str, ...]) -> dict[str, str]:
+    """Test name -> the table holding its failing rows, for every test that failed.
+
+    Checks do not store their failing rows as they run (dbt_project.yml): creating a table per
+    check costs about as much as the check itself, on every node of every night, for rows only a
+    failure needs. So when checks fail, exactly those run again with `--store-failures`, reading
+    the same rows (the same run state, and `--full-refresh` when the build had it)."""
+    from dbt.cli.main import dbtRunner
+
+    failed = [r.node for r in (result.result or []) if str(r.status) == "fail" and _is_test(r.node)]
+    if not failed:
+        return {}
+    again = ["--select", *(node.name for node in failed), "--store-failures"]
+    again += [a for a in ("--full-refresh",) if a in extra]
+    if "--target-path" in extra:
+        again += extra[extra.index("--target-path") : extra.index("--target-path") + 2]
+    rerun = dbtRunner().invoke(dbt_args("build", "--quiet", *again))
+    _release_dbt_database()
+    return {
+        r.node.name: r.node.relation_name
+        for r in (rerun.result or [])
+        if _is_test(r.node) and getattr(r.node, "relation_name", None)
+    }
+
+
+def forget_stored_failures(settings: Settings) -> None:
+    """Drop the failing rows earlier builds stored (schema `audit`), so that what it holds after
+    a build is the rows of the checks that failed in that build (in any of its rounds)."""
+    if not settings.warehouse.exists():
+        return
+    with open_warehouse(settings.warehouse) as con:
+        for (table,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [AUDIT_SCHEMA]
+        ).fetchall():
+            con.execute(f'drop table "{AUDIT_SCHEMA}"."{table}"')
+
+
+def _is_test(node) -> bool:
+    return str(node.resource_type) == "test"
 
 
 def build_models(
@@ -207,25 +251,25 @@ def _progress_callback(progress: Callable[[str], None]):
     return on_event
 
 
-def _failure_summary(result, settings: Settings) -> str:
+def _failure_summary(result, settings: Settings, stored: dict[str, str]) -> str:
     if result.exception is not None:
         return f"dbt could not run: {str(result.exception).strip().splitlines()[0]}"
     failures = [
         f"{r.node.name} ({r.status}: {(r.message or '').strip().splitlines()[0][:160]})"
-        + first_failing_row(getattr(r.node, "relation_name", None), settings)
+        + first_failing_row(stored.get(r.node.name), settings)
         for r in (result.result or [])
         if str(r.status) in ("error", "fail")
     ]
     return "dbt build failed: " + "; ".join(failures or ["see dbt_project/logs/dbt.log"])
 
 
-def _failed_nodes(result) -> tuple[FailedNode, ...]:
+def _failed_nodes(result, stored: dict[str, str]) -> tuple[FailedNode, ...]:
     return tuple(
         FailedNode(
             name=r.node.name,
             resource_type=str(r.node.resource_type),
             status=str(r.status),
-            relation=getattr(r.node, "relation_name", None),
+            relation=stored.get(r.node.name),
             description=(getattr(r.node, "description", "") or "").strip(),
         )
         for r in (result.result or [])
@@ -234,8 +278,8 @@ def _failed_nodes(result) -> tuple[FailedNode, ...]:
 
 
 def first_failing_row(audit_relation: str | None, settings: Settings) -> str:
-    """The first row a failed test stored (data_tests store their failures), so the message
-    names the file or post at fault, not only the test."""
+    """The first row a failed test stored (_store_failing_rows), so the message names the file or
+    post at fault, not only the test."""
     if not audit_relation:
         return ""
     import duckdb

@@ -1,15 +1,15 @@
 """One file can fail only itself: a dbt build whose blocking checks fail on rows of one file (or
 a few) quarantines those files, takes their rows out of raw, and builds again.
 
-How a failure is traced to files: every data test stores its failing rows (schema `audit`,
-dbt_project.yml). Staging models carry each row's `source_file` (and `ingested_at`); raw tables
-carry `_source_file` (and `_ingested_at`). When every failing row of every failed check names
-its file, those files are the cause: each is quarantined with the check's name and its first
-failing row (`socialkpi files` shows it), its rows leave raw in one transaction, and the build
-runs again. A failure that names no file (a check on a mart that aggregates many files, a model
-that does not compile), or one that blames more files than MAX_FILES_PER_CHECK (then the check
-or the code is more likely wrong than every one of those files), still raises BuildFailed and
-nothing is published.
+How a failure is traced to files: the checks that failed are run again storing their failing
+rows (schema `audit`, dbt_runner._store_failing_rows). Staging models carry each row's
+`source_file` (and `ingested_at`); raw tables carry `_source_file` (and `_ingested_at`). When
+every failing row of every failed check names its file, those files are the cause: each is
+quarantined with the check's name and its first failing row (`socialkpi files` shows it), its
+rows leave raw in one transaction, and the build runs again. A failure that names no file (a
+check on a mart that aggregates many files, a model that does not compile), or one that blames
+more files than MAX_FILES_PER_CHECK (then the check or the code is more likely wrong than every
+one of those files), still raises BuildFailed and nothing is published.
 
 The rebuild is `--full-refresh` of what the quarantined files' raw tables reach: the
 incremental staging models already hold the rows (the failed build wrote them) and a download's
@@ -30,7 +30,13 @@ from pipelines.settings import Settings
 from pipelines.unload import Unloaded, files_of, unload
 from pipelines.warehouse import open_warehouse
 from socialkpi.build import runstate
-from socialkpi.build.dbt_runner import BuildFailed, DbtEvents, FailedNode, build_models
+from socialkpi.build.dbt_runner import (
+    BuildFailed,
+    DbtEvents,
+    FailedNode,
+    build_models,
+    forget_stored_failures,
+)
 
 Progress = Callable[[str], None]
 
@@ -74,6 +80,7 @@ def build_isolating(
     quarantined; raises BuildFailed when a failure is not explained by files. `rounds`, when
     given, receives each build's result events as it ends."""
     say = progress or (lambda _message: None)
+    forget_stored_failures(settings)
     quarantined: list[Unloaded] = []
     for attempt in range(MAX_ROUNDS + 1):
         events: DbtEvents = []
