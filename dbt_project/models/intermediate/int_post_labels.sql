@@ -80,6 +80,32 @@ folded_rules as (
     cross join folding
 ),
 
+-- Each post's tags, one row per hashtag or mention, so those rules join on equality.
+post_tags as (
+    select
+        channel,
+        account,
+        post_id,
+        folded_at,
+        rules_version,
+        'hashtag' as match_kind,
+        {{ each_element_of('hashtags') }} as tag
+    from posts
+    union all
+    select
+        channel,
+        account,
+        post_id,
+        folded_at,
+        rules_version,
+        'mention' as match_kind,
+        {{ each_element_of('mentions') }} as tag
+    from posts
+),
+
+-- Hashtag, mention and format rules are equalities: hash joins. Only keyword, regex and `any`
+-- rules test every post (a nested loop); one join with a `case` over every kind tested all
+-- rules against all posts, 28 s for an account of a million posts.
 matches as (
     select
         posts.channel,
@@ -95,16 +121,49 @@ matches as (
     from posts
     inner join folded_rules
         on
-            (folded_rules.channel is null or posts.channel = folded_rules.channel)
+            folded_rules.match_kind in ('keyword', 'regex', 'any')
+            and (folded_rules.channel is null or posts.channel = folded_rules.channel)
             and case folded_rules.match_kind
-                when 'hashtag' then {{ has_element('posts.hashtags', 'folded_rules.term') }}
-                when 'mention' then {{ has_element('posts.mentions', 'folded_rules.term') }}
                 when 'keyword' then contains(posts.padded_words, folded_rules.term)
                 when 'regex' then {{ matches_regex('posts.folded_text', 'folded_rules.term') }}
-                when 'format' then posts.format = folded_rules.term
-                when 'any' then true
-                else false
+                else true
             end
+    union all
+    select
+        posts.channel,
+        posts.account,
+        posts.post_id,
+        posts.folded_at,
+        posts.rules_version,
+        folded_rules.dimension,
+        folded_rules.label,
+        folded_rules.match_kind,
+        folded_rules.pattern,
+        folded_rules.priority
+    from posts
+    inner join folded_rules
+        on
+            folded_rules.match_kind = 'format'
+            and posts.format = folded_rules.term
+            and (folded_rules.channel is null or posts.channel = folded_rules.channel)
+    union all
+    select
+        posts.channel,
+        posts.account,
+        posts.post_id,
+        posts.folded_at,
+        posts.rules_version,
+        folded_rules.dimension,
+        folded_rules.label,
+        folded_rules.match_kind,
+        folded_rules.pattern,
+        folded_rules.priority
+    from post_tags as posts
+    inner join folded_rules
+        on
+            posts.match_kind = folded_rules.match_kind
+            and posts.tag = folded_rules.term
+            and (folded_rules.channel is null or posts.channel = folded_rules.channel)
 ),
 
 final as (
