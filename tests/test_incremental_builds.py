@@ -155,11 +155,19 @@ def test_an_incremental_nights_row_by_row_checks_read_only_the_rows_landed_since
     warehouse, planted, nightly_check, from_scratch_check = planted_copy(night, tmp_path, NOT_NULL)
 
     # Both rows without a publish time break the check; the night reads only the new one (the
-    # old one was there, with its time, when the last passing build checked it).
-    assert failing_rows(warehouse, from_scratch_check, "post_id") == sorted(
-        [(planted["old without time"][1],), (planted["new without time"][1],)]
-    )
-    assert failing_rows(warehouse, nightly_check, "post_id") == [(planted["new without time"][1],)]
+    # old one was there, with its time, when the last passing build checked it). A check that
+    # does not store its rows selects only the column it checks (dbt's not_null): the rows are
+    # told apart by what the check reads, the old row's and then the new row's.
+    assert planted["old without time"] != planted["new without time"]
+    assert failing_rows(warehouse, from_scratch_check, "count(*)") == [(2,)]
+    assert failing_rows(warehouse, nightly_check, "count(*)") == [(1,)]
+    with duckdb.connect(str(warehouse)) as con:  # the new row gets its time back: nothing fails
+        con.execute(
+            f"update {TWEETS} set posted_at = now() where account = ? and post_id = ?",
+            list(planted["new without time"][:2]),
+        )
+    assert failing_rows(warehouse, from_scratch_check, "count(*)") == [(1,)]
+    assert failing_rows(warehouse, nightly_check, "count(*)") == [(0,)]
 
 
 def test_an_incremental_nights_uniqueness_checks_read_every_row_sharing_a_key_with_a_new_row(
