@@ -3,6 +3,7 @@ and a lock another process holds for a moment is waited out instead of failing t
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -10,7 +11,7 @@ import time
 import duckdb
 import pytest
 
-from pipelines.memory import MEMORY_LIMIT_ENV
+from pipelines.memory import DBT_THREADS_ENV, MEMORY_LIMIT_ENV, dbt_threads
 from pipelines.warehouse import LOCK_WAIT_ENV, open_warehouse
 
 # Another process opens the file read-write, says so, and holds it for the given seconds.
@@ -66,3 +67,18 @@ def test_a_lock_held_longer_than_the_wait_fails_with_duckdbs_words(tmp_path, mon
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize(
+    ("limit", "models_at_once"),
+    [("1GB", 2), ("384MB", 1), ("1500MB", 3), ("2GiB", 4), ("64GB", 8), ("80%", 8)],
+)
+def test_dbt_builds_as_many_models_at_once_as_the_memory_limit_gives_500mb_each_within_the_cores(
+    monkeypatch, limit, models_at_once
+):
+    monkeypatch.delenv(DBT_THREADS_ENV, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    monkeypatch.setenv(MEMORY_LIMIT_ENV, limit)
+    assert dbt_threads() == models_at_once
+    monkeypatch.setenv(DBT_THREADS_ENV, "3")
+    assert dbt_threads() == 3

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines import checkpoints
-from pipelines.memory import MEMORY_LIMIT_ENV, duckdb_memory_limit
+from pipelines.memory import MEMORY_LIMIT_ENV, dbt_threads, duckdb_memory_limit
 from pipelines.progress import Counted
 from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV, Settings
 from pipelines.warehouse import open_warehouse
@@ -117,11 +117,13 @@ def run_dbt(
     from dbt.cli.main import dbtRunner  # dbt's import costs ~2 s: only when a build runs
 
     _point_dbt_at(settings)
+    # How many models run at once within the memory limit (pipelines/memory.py).
+    threads = ("--threads", str(dbt_threads()))
     callbacks = [_progress_callback(progress)] if progress else []
     callbacks.append(_checkpoint_during_build())
     if events is not None:
         callbacks.append(_result_events_into(events))
-    result = dbtRunner(callbacks=callbacks).invoke(dbt_args(command, "--quiet", *extra))
+    result = dbtRunner(callbacks=callbacks).invoke(dbt_args(command, "--quiet", *threads, *extra))
     _release_dbt_database()
     if not result.success:
         stored = _store_failing_rows(settings, result, extra)
