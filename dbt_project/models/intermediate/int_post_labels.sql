@@ -80,8 +80,8 @@ folded_rules as (
     cross join folding
 ),
 
--- Each post's tags, one row per hashtag or mention, so those rules join on equality.
-post_tags as (
+-- What equality rules compare with: one row per hashtag, per mention, and the post's format.
+post_terms as (
     select
         channel,
         account,
@@ -89,7 +89,7 @@ post_tags as (
         folded_at,
         rules_version,
         'hashtag' as match_kind,
-        {{ each_element_of('hashtags') }} as tag
+        {{ each_element_of('hashtags') }} as term
     from posts
     union all
     select
@@ -99,7 +99,17 @@ post_tags as (
         folded_at,
         rules_version,
         'mention' as match_kind,
-        {{ each_element_of('mentions') }} as tag
+        {{ each_element_of('mentions') }} as term
+    from posts
+    union all
+    select
+        channel,
+        account,
+        post_id,
+        folded_at,
+        rules_version,
+        'format' as match_kind,
+        format as term
     from posts
 ),
 
@@ -140,29 +150,11 @@ matches as (
         folded_rules.match_kind,
         folded_rules.pattern,
         folded_rules.priority
-    from posts
-    inner join folded_rules
-        on
-            folded_rules.match_kind = 'format'
-            and posts.format = folded_rules.term
-            and (folded_rules.channel is null or posts.channel = folded_rules.channel)
-    union all
-    select
-        posts.channel,
-        posts.account,
-        posts.post_id,
-        posts.folded_at,
-        posts.rules_version,
-        folded_rules.dimension,
-        folded_rules.label,
-        folded_rules.match_kind,
-        folded_rules.pattern,
-        folded_rules.priority
-    from post_tags as posts
+    from post_terms as posts
     inner join folded_rules
         on
             posts.match_kind = folded_rules.match_kind
-            and posts.tag = folded_rules.term
+            and posts.term = folded_rules.term
             and (folded_rules.channel is null or posts.channel = folded_rules.channel)
 ),
 
