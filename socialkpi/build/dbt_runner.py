@@ -126,7 +126,7 @@ def run_dbt(
     result = dbtRunner(callbacks=callbacks).invoke(dbt_args(command, "--quiet", *threads, *extra))
     _release_dbt_database()
     if not result.success:
-        stored = _store_failing_rows(settings, result, extra)
+        stored = _store_failing_rows(settings, result, (*threads, *extra))
         raise BuildFailed(_failure_summary(result, settings, stored), _failed_nodes(result, stored))
     return result
 
@@ -145,8 +145,9 @@ def _store_failing_rows(settings: Settings, result, extra: tuple[str, ...]) -> d
         return {}
     again = ["--select", *(node.name for node in failed), "--store-failures"]
     again += [a for a in ("--full-refresh",) if a in extra]
-    if "--target-path" in extra:
-        again += extra[extra.index("--target-path") : extra.index("--target-path") + 2]
+    for option in ("--threads", "--target-path"):  # the build's, so it runs as the build ran
+        if option in extra:
+            again += extra[extra.index(option) : extra.index(option) + 2]
     rerun = dbtRunner().invoke(dbt_args("build", "--quiet", *again))
     _release_dbt_database()
     return {
