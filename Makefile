@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	# This machine sets PYTHONDONTWRITEBYTECODE=1: compile once, or every import (and every
 	# Dagster step) is about twice as slow.
-	$(BIN)/python -m compileall -q $(VENV) > /dev/null || true
+	$(BIN)/python -m compileall -q -j 0 $(VENV) > /dev/null || true
 	touch $@
 
 ## The demo: CERN-like exports of five platforms and comments -> warehouse -> published marts.

@@ -9,7 +9,9 @@ build from scratch, four staging models at once, each reading a whole raw table,
 memory under 1GB at the agency scale (a window over a whole table cannot always spill), so dbt
 runs as many models at once as the limit gives MEMORY_PER_MODEL each, within the machine's
 cores: 2 under the default 1GB. (An incremental night at cern takes as long with 2 as with 4:
-10.4 s of dbt either way.) `SOCIALKPI_DBT_THREADS` sets the number outright."""
+10.4 s of dbt either way.) `SOCIALKPI_DBT_THREADS` sets the number outright. 500MB is an
+estimate: models that run out of memory side by side are built again one at a time
+(socialkpi/build/dbt_runner.py)."""
 
 from __future__ import annotations
 

@@ -4,15 +4,18 @@ and a lock another process holds for a moment is waited out instead of failing t
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from pipelines.memory import DBT_THREADS_ENV, MEMORY_LIMIT_ENV, dbt_threads
 from pipelines.warehouse import LOCK_WAIT_ENV, open_warehouse
+from tests.conftest import run_cli
 
 # Another process opens the file read-write, says so, and holds it for the given seconds.
 HOLDER = (
@@ -82,3 +85,26 @@ def test_dbt_builds_as_many_models_at_once_as_the_memory_limit_gives_500mb_each_
     assert dbt_threads() == models_at_once
     monkeypatch.setenv(DBT_THREADS_ENV, "3")
     assert dbt_threads() == 3
+
+
+def test_a_build_out_of_memory_runs_again_one_model_at_a_time_then_names_the_limit_to_raise(
+    workspace, demo_exports, monkeypatch
+):
+    """Two models at a time under a limit too small for any: dbt retries what failed (and what it
+    skipped) one model at a time; still out of memory, the night ends on one line naming the
+    setting to raise, and publishes nothing."""
+    day = sorted((demo_exports / "twitter" / "cern").glob("daily_tweet_activity_metrics_*"))[0]
+    shutil.copy(day, Path(workspace.exports) / day.name)
+    monkeypatch.setenv(MEMORY_LIMIT_ENV, "16MB")
+    monkeypatch.setenv(DBT_THREADS_ENV, "2")
+
+    result = run_cli("refresh", settings=workspace)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "building what failed again one model at a time" in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith("error: dbt build ran out of memory in "), errors[0]
+    assert f"{MEMORY_LIMIT_ENV}=16MB, and it was one model at a time; raise {MEMORY_LIMIT_ENV}" in errors[0]
+    assert "Traceback" not in result.stderr
+    assert not workspace.published_marts.exists()

@@ -125,9 +125,67 @@ def run_dbt(
         callbacks.append(_result_events_into(events))
     result = dbtRunner(callbacks=callbacks).invoke(dbt_args(command, "--quiet", *threads, *extra))
     _release_dbt_database()
+    if command == "build" and threads[1] != "1" and _ran_out_of_memory_only(result):
+        threads = ("--threads", "1")
+        result = _retry_one_at_a_time(result, extra, progress, events)
     if not result.success:
         stored = _store_failing_rows(settings, result, (*threads, *extra))
-        raise BuildFailed(_failure_summary(result, settings, stored), _failed_nodes(result, stored))
+        if _ran_out_of_memory_only(result):
+            summary = (
+                f"dbt build ran out of memory in {_some_errored(result)}: DuckDB's limit is "
+                f"{MEMORY_LIMIT_ENV}={duckdb_memory_limit()}"
+                + (", and it was one model at a time" if threads[1] == "1" else "")
+                + f"; raise {MEMORY_LIMIT_ENV} (DuckDB's units, e.g. 2GB) and run it again"
+            )
+        else:
+            summary = _failure_summary(result, settings, stored)
+        raise BuildFailed(summary, _failed_nodes(result, stored))
+    return result
+
+
+OUT_OF_MEMORY = "Out of Memory Error"  # how DuckDB's error begins
+
+
+def _ran_out_of_memory_only(result) -> bool:
+    """The build failed, and only because DuckDB ran out of memory (no check found rows)."""
+    failed = [r for r in (result.result or []) if str(r.status) in ("error", "fail")]
+    return bool(failed) and all(
+        str(r.status) == "error" and OUT_OF_MEMORY in (r.message or "") for r in failed
+    )
+
+
+def _some_errored(result, shown: int = 3) -> str:
+    """`n node(s) (a, b, c, …)`: the nodes that could not run, the first few by name."""
+    names = [r.node.name for r in (result.result or []) if str(r.status) == "error"]
+    more = ", …" if len(names) > shown else ""
+    return f"{len(names)} node(s) ({', '.join(names[:shown])}{more})"
+
+
+def _retry_one_at_a_time(
+    failed, extra: tuple[str, ...], progress: Callable[[str], None] | None, events: DbtEvents | None
+):
+    """Models built side by side share one memory limit (pipelines/memory.py gives each
+    MEMORY_PER_MODEL, an estimate): when some ran out of it, `dbt retry` builds what failed and
+    what it skipped again, one model at a time, with the first invocation's selection and flags.
+    A node reported by both runs keeps the retry's result only (Dagster takes one per node)."""
+    from dbt.cli.main import dbtRunner
+
+    if progress:
+        progress(f"out of memory in {_some_errored(failed)}: building what failed again one model at a time")
+    retried: DbtEvents = []
+    callbacks = [_result_events_into(retried)]
+    if progress:
+        callbacks.append(_progress_callback(progress))
+    target = (
+        extra[extra.index("--target-path") : extra.index("--target-path") + 2]
+        if "--target-path" in extra
+        else ()
+    )
+    result = dbtRunner(callbacks=callbacks).invoke(dbt_args("retry", "--quiet", "--threads", "1", *target))
+    _release_dbt_database()
+    if events is not None:
+        again = {event["data"]["node_info"]["unique_id"] for event in retried}
+        events[:] = [e for e in events if e["data"]["node_info"]["unique_id"] not in again] + retried
     return result
 
 
