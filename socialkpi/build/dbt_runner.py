@@ -130,15 +130,7 @@ def run_dbt(
         result = _retry_one_at_a_time(result, extra, progress, events)
     if not result.success:
         stored = _store_failing_rows(settings, result, (*threads, *extra))
-        if _ran_out_of_memory_only(result):
-            summary = (
-                f"dbt build ran out of memory in {_some_errored(result)}: DuckDB's limit is "
-                f"{MEMORY_LIMIT_ENV}={duckdb_memory_limit()}"
-                + (", and it was one model at a time" if threads[1] == "1" else "")
-                + f"; raise {MEMORY_LIMIT_ENV} (DuckDB's units, e.g. 2GB) and run it again"
-            )
-        else:
-            summary = _failure_summary(result, settings, stored)
+        summary = _failure_summary(result, settings, stored, one_at_a_time=threads[1] == "1")
         raise BuildFailed(summary, _failed_nodes(result, stored))
     return result
 
@@ -176,11 +168,7 @@ def _retry_one_at_a_time(
     callbacks = [_result_events_into(retried)]
     if progress:
         callbacks.append(_progress_callback(progress))
-    target = (
-        extra[extra.index("--target-path") : extra.index("--target-path") + 2]
-        if "--target-path" in extra
-        else ()
-    )
+    target = _option_of(extra, "--target-path")
     result = dbtRunner(callbacks=callbacks).invoke(dbt_args("retry", "--quiet", "--threads", "1", *target))
     _release_dbt_database()
     if events is not None:
@@ -204,8 +192,7 @@ def _store_failing_rows(settings: Settings, result, extra: tuple[str, ...]) -> d
     again = ["--select", *(node.name for node in failed), "--store-failures"]
     again += [a for a in ("--full-refresh",) if a in extra]
     for option in ("--threads", "--target-path"):  # the build's, so it runs as the build ran
-        if option in extra:
-            again += extra[extra.index(option) : extra.index(option) + 2]
+        again += _option_of(extra, option)
     rerun = dbtRunner().invoke(dbt_args("build", "--quiet", *again))
     _release_dbt_database()
     return {
@@ -213,6 +200,14 @@ def _store_failing_rows(settings: Settings, result, extra: tuple[str, ...]) -> d
         for r in (rerun.result or [])
         if _is_test(r.node) and getattr(r.node, "relation_name", None)
     }
+
+
+def _option_of(arguments: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """`(option, value)` as the command line gave it, or nothing when it did not."""
+    if option not in arguments:
+        return ()
+    at = arguments.index(option)
+    return arguments[at : at + 2]
 
 
 def forget_stored_failures(settings: Settings) -> None:
@@ -312,9 +307,16 @@ def _progress_callback(progress: Callable[[str], None]):
     return on_event
 
 
-def _failure_summary(result, settings: Settings, stored: dict[str, str]) -> str:
+def _failure_summary(result, settings: Settings, stored: dict[str, str], one_at_a_time: bool) -> str:
     if result.exception is not None:
         return f"dbt could not run: {str(result.exception).strip().splitlines()[0]}"
+    if _ran_out_of_memory_only(result):
+        return (
+            f"dbt build ran out of memory in {_some_errored(result)}: DuckDB's limit is "
+            f"{MEMORY_LIMIT_ENV}={duckdb_memory_limit()}"
+            + (", and it was one model at a time" if one_at_a_time else "")
+            + f"; raise {MEMORY_LIMIT_ENV} (DuckDB's units, e.g. 2GB) and run it again"
+        )
     failures = [
         f"{r.node.name} ({r.status}: {(r.message or '').strip().splitlines()[0][:160]})"
         + first_failing_row(stored.get(r.node.name), settings)

@@ -82,35 +82,25 @@ folded_rules as (
 
 -- What equality rules compare with: one row per hashtag, per mention, and the post's format.
 post_terms as (
-    select
-        channel,
-        account,
-        post_id,
-        folded_at,
-        rules_version,
-        'hashtag' as match_kind,
-        {{ each_element_of('hashtags') }} as term
-    from posts
-    union all
-    select
-        channel,
-        account,
-        post_id,
-        folded_at,
-        rules_version,
-        'mention' as match_kind,
-        {{ each_element_of('mentions') }} as term
-    from posts
-    union all
-    select
-        channel,
-        account,
-        post_id,
-        folded_at,
-        rules_version,
-        'format' as match_kind,
-        format as term
-    from posts
+    {%- set terms = {
+        'hashtag': each_element_of('hashtags'),
+        'mention': each_element_of('mentions'),
+        'format': 'format',
+    } %}
+    {%- for match_kind, term in terms.items() %}
+        select
+            channel,
+            account,
+            post_id,
+            folded_at,
+            rules_version,
+            '{{ match_kind }}' as match_kind,
+            {{ term }} as term
+        from posts
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 -- Hashtag, mention and format rules are equalities: hash joins. Only keyword, regex and `any`
