@@ -16,12 +16,12 @@ from pipelines.memory import MEMORY_LIMIT_ENV, dbt_threads, duckdb_memory_limit
 from pipelines.progress import Counted
 from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV, Settings
 from pipelines.warehouse import open_warehouse
+from socialkpi.build.saved_parse import keep_parse_across_warehouse_paths, start_from_the_project_parse
 
 # Unit tests pin the SQL's logic on hand-computed rows, not the data: they run with the test suite
 # (tests/test_dbt_unit_tests.py), not in every nightly build, where they cost a quarter of it.
 WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
 AUDIT_SCHEMA = "audit"  # where failing rows are stored (dbt_project.yml, data_tests +schema)
-PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's saved parse, in the target folder
 # The events that report a node's result, as dbt's structured log writes them (`{"info": ...,
 # "data": ...}`): what Dagster turns into materializations and check results
 # (orchestration/transform.py), the same dicts its dbt CLI integration reads from a subprocess.
@@ -56,27 +56,28 @@ def dbt_args(command: str, *extra: str) -> list[str]:
 
 
 def dbt_target(settings: Settings) -> Path:
-    """dbt's artifacts, and its partial parse, which a different warehouse path invalidates, live
-    beside each warehouse."""
+    """dbt's artifacts and its saved parse live beside each warehouse (socialkpi/build/saved_parse.py)."""
     return settings.warehouse.parent / "dbt_target"
 
 
 @contextmanager
 def parsed_meanwhile(settings: Settings) -> Iterator[None]:
-    """When the next build would parse the whole project (no partial parse beside this warehouse
-    yet), `dbt parse` runs in another process during the block, on the core that loading files
-    leaves idle (a full parse costs ~7 s of the first refresh), and the build finds the parse
-    done. The block's end waits for it: two dbt processes never write one target folder at once.
-    The parse dies with this process (a killed refresh leaves no dbt running); a parse cut short
-    only means the build parses again."""
+    """When the next build would parse the whole project (no saved parse beside this warehouse,
+    and none of the project's to start from: saved_parse.py), `dbt parse` runs in another process
+    during the block, on the core that loading files leaves idle (a full parse costs ~7 s of the
+    first refresh), and the build finds the parse done. The block's end waits for it: two dbt
+    processes never write one target folder at once. The parse dies with this process (a killed
+    refresh leaves no dbt running); a parse cut short only means the build parses again."""
     target = dbt_target(settings)
-    if (target / PARTIAL_PARSE).exists():
+    if start_from_the_project_parse(target):
         yield
         return
     _point_dbt_at(settings)
     target.mkdir(parents=True, exist_ok=True)
     command = [
-        str(Path(sys.executable).parent / "dbt"),
+        sys.executable,
+        "-m",
+        "socialkpi.build.saved_parse",
         *dbt_args("parse", "--quiet", "--target-path", str(target)),
     ]
     parse = subprocess.Popen(
@@ -116,6 +117,7 @@ def run_dbt(
     too), as dbt's structured log writes them."""
     from dbt.cli.main import dbtRunner  # dbt's import costs ~2 s: only when a build runs
 
+    keep_parse_across_warehouse_paths()
     _point_dbt_at(settings)
     # How many models run at once within the memory limit (pipelines/memory.py).
     threads = ("--threads", str(dbt_threads()))
@@ -234,7 +236,8 @@ def build_models(
 ):
     """`dbt build` of seeds, models, contracts and data tests (WITHOUT_UNIT_TESTS), its artifacts
     and partial parse kept beside the warehouse (dbt_target)."""
-    target = str(dbt_target(settings))
+    target = dbt_target(settings)
+    start_from_the_project_parse(target)  # a new warehouse (Dagster's first build) too
     # A build writes the warehouse (a first build creates it); a parse only reads the project, so
     # `socialkpi parse` (make validate, the tests' manifest) leaves no warehouse folder behind.
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -244,7 +247,7 @@ def build_models(
         *WITHOUT_UNIT_TESTS,
         *arguments,
         "--target-path",
-        target,
+        str(target),
         progress=progress,
         events=events,
     )
