@@ -5,7 +5,7 @@ with changed numbers is a new row, and a new snapshot."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 import pyarrow as pa
@@ -184,16 +184,31 @@ class LedgerView:
 def read_ledger(con: duckdb.DuckDBPyConnection, recheck_failed_checks: bool = False) -> LedgerView:
     """What earlier runs recorded, once the last build's channel decisions are written in."""
     adopt_decided_channels(con)
-    rows = con.execute(
-        f"select {', '.join(_COLUMNS)} from {LEDGER_TABLE} order by last_seen_at, first_seen_at"
-    ).fetchall()
-    entries = [LedgerEntry(*row) for row in rows]
+    # The times come as microseconds since the epoch: DuckDB's own conversion of a timestamp
+    # with time zone to Python (through pytz) took 3.8 s of the 4.3 s this costs at 98,800 files.
+    columns = ", ".join(f"epoch_us({c}) as {c}" if c in _TIMES else c for c in _COLUMNS)
+    order = "order by last_seen_at, first_seen_at"
+    rows = con.execute(f"select {columns} from {LEDGER_TABLE} {order}").fetchall()
+    entries = [LedgerEntry(*_with_times(row)) for row in rows]
     return LedgerView(
         latest_by_url={e.file_url: e for e in entries},
         loaded_by_sha={e.sha256: e for e in entries if e.status == "loaded" and e.row_count is not None},
         held_back_by_sha={e.sha256: e for e in entries if held_back(e, recheck_failed_checks)},
         recheck_failed_checks=recheck_failed_checks,
     )
+
+
+_TIMES = ("modified_at", "first_seen_at", "last_seen_at")  # LedgerEntry's datetimes
+_TIME_POSITIONS = [at for at, name in enumerate(_COLUMNS) if name in _TIMES]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _with_times(row: tuple) -> list:
+    values = list(row)
+    for at in _TIME_POSITIONS:
+        if values[at] is not None:
+            values[at] = _EPOCH + timedelta(microseconds=values[at])
+    return values
 
 
 def record(con: duckdb.DuckDBPyConnection, entries: list[LedgerEntry]) -> None:
