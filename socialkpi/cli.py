@@ -35,7 +35,7 @@ from pipelines.warehouse import open_warehouse
 from pipelines.writer_lock import WarehouseBusy, writing
 from socialkpi import comments, steps
 from socialkpi.build.dbt_runner import BuildFailed
-from socialkpi.failure_line import failure_line, quiet_dlt_logs, raise_on_sigterm
+from socialkpi.failure_line import failure_line, quiet_dlt_logs, raise_on_signals
 from socialkpi.publish.marts import PublishFailed, PublishResult, rollback
 from socialkpi.publish.postgres import PostgresPublishFailed
 from socialkpi.serve.access import open_published
@@ -82,7 +82,7 @@ def _one_line_errors(command):
     def wrapper(*args, **kwargs):
         # SIGTERM unwinds like Ctrl-C (locks released, half-built copies removed), and dlt's retry
         # tracebacks stay off stderr: the failure's one line says it (failure_line.py).
-        raise_on_sigterm()
+        raise_on_signals()
         quiet_dlt_logs()
         try:
             return command(*args, **kwargs)

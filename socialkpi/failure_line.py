@@ -29,15 +29,31 @@ class Terminated(KeyboardInterrupt):
         super().__init__(f"received {signal.Signals(signal_code).name}")
 
 
+# The signals that arrived, in order. DuckDB turns the exception a handler raises during a query
+# into a RuntimeError ("Interrupted"), which code that handles a query's errors may take for a
+# failed query and go on: raise_if_signalled ends the run at the next step all the same.
+_received: list[int] = []
+
+
 def _raise_terminated(signal_code: int, _frame) -> None:
+    _received.append(signal_code)
     raise Terminated(signal_code)
 
 
-def raise_on_sigterm() -> None:
-    """SIGTERM raises Terminated from now on (Python's default would end the process on the spot,
-    with no cleanup). Only the main thread may install a handler; elsewhere this does nothing."""
+def raise_on_signals() -> None:
+    """SIGINT and SIGTERM raise Terminated from now on (Python's default for SIGTERM would end the
+    process on the spot, with no cleanup), and are remembered. Only the main thread may install a
+    handler; elsewhere this does nothing."""
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _raise_terminated)
+        for received in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(received, _raise_terminated)
+
+
+def raise_if_signalled() -> None:
+    """Between two steps: a signal whose exception something swallowed still stops the run, before
+    the next step (a publish) starts."""
+    if _received:
+        raise Terminated(_received.pop(0))
 
 
 def quiet_dlt_logs() -> None:

@@ -27,6 +27,7 @@ from socialkpi import comments
 from socialkpi.build import runstate
 from socialkpi.build.dbt_runner import BuildFailed, DbtEvents, parsed_meanwhile, run_dbt
 from socialkpi.build.isolation import build_isolating, quarantine
+from socialkpi.failure_line import raise_if_signalled
 from socialkpi.publish import state as publish_state
 from socialkpi.publish.marts import PublishResult
 from socialkpi.publish.marts import publish as publish_copy
@@ -161,10 +162,12 @@ def refresh(
         report = load(settings, progress)
         comments_report = load_comments(settings, progress)
         say(f"reconciled {reconcile(settings.warehouse)} loaded files with raw")
+    raise_if_signalled()
     try:
         built = build(settings, progress, when_current="skip")
     except BuildFailed as failed:  # the one line also says what readers still see
         raise BuildFailed(f"{failed}; {_publish_skipped(settings)}", failed.failed) from None
+    raise_if_signalled()  # a build that swallowed a signal publishes nothing
     held_back(report, built.quarantined)
     return report, comments_report, publish_if_needed(settings, progress)
 

@@ -142,6 +142,22 @@ def dbt_manifest() -> Path:
     return REPO / "dbt_project" / "target" / "manifest.json"
 
 
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 4 MB tmpfs: room for the exports and the start of a warehouse, not for the load."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True, check=False
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root): {made.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
 def copy_samples(names: list[str], target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for name in names:
@@ -234,7 +250,8 @@ def the_checkout_stays_clean():
     def watched() -> set[Path]:
         # dagster-dbt's default is a new dbt_project/target/<name>-<hash> folder per build.
         builds = [path for path in (REPO / "dbt_project" / "target").glob("*-*") if path.is_dir()]
-        return {REPO / "warehouse", REPO / "exports", *builds}
+        # dbt's debug log only with SOCIALKPI_DEBUG=1 (socialkpi/build/dbt_runner.py).
+        return {REPO / "warehouse", REPO / "exports", REPO / "dbt_project" / "logs" / "dbt.log", *builds}
 
     before = {path for path in watched() if path.exists()}
     yield

@@ -120,7 +120,8 @@ def test_dbt_docs_generate_works_offline_and_catalogues_every_mart(demo_refresh:
     target = tmp_path / "target"
     subprocess.run(
         [DBT, "docs", "generate", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target)],
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target),
+         "--log-path", str(tmp_path / "logs")],
         env={**os.environ, WAREHOUSE_ENV: str(warehouse)}, check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     import json

@@ -21,7 +21,8 @@ def test_every_dbt_unit_test_passes_on_its_hand_computed_rows(demo_refresh: Sett
     target = tmp_path / "target"
     result = subprocess.run(
         [DBT, "test", "--select", "test_type:unit", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target)],
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target),
+         "--log-path", str(tmp_path / "logs")],
         env={**os.environ, WAREHOUSE_ENV: str(warehouse)},
         capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip

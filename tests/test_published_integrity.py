@@ -226,22 +226,6 @@ def error_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("error:")]
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path):
-    """A 4 MB tmpfs: room for the exports and the start of a warehouse, not for the load."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True, check=False
-    )
-    if made.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here (needs root): {made.stderr.decode().strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
 def test_a_full_disk_ends_the_refresh_with_one_line_and_no_traceback(small_disk, tmp_path):
     exports = tmp_path / "exports" / "twitter" / "corpus"
     exports.mkdir(parents=True)
@@ -254,7 +238,10 @@ def test_a_full_disk_ends_the_refresh_with_one_line_and_no_traceback(small_disk,
     assert "Traceback" not in result.stderr
     lines = error_lines(result.stderr)
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: the disk is full (writing "), lines
+    # Which write fails first depends on the disk's size; DuckDB's names its file, dlt's does not
+    # (test_signals_and_full_disks.py pins the name where DuckDB gives it).
+    said = r"error: the disk is full( \(writing .+\))?: free space on it and run again"
+    assert re.fullmatch(said, lines[0]), lines
 
 
 @pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])

@@ -136,6 +136,7 @@ def run_dbt(
         callbacks.append(_result_events_into(events))
     result = dbtRunner(callbacks=callbacks).invoke(dbt_args(command, "--quiet", *threads, *extra))
     _release_dbt_database()
+    _stop_on_signal(result)
     if command == "build" and threads[1] != "1" and _ran_out_of_memory_only(result):
         threads = ("--threads", "1")
         result = _retry_one_at_a_time(result, extra, progress, events)
@@ -144,6 +145,14 @@ def run_dbt(
         summary = _failure_summary(result, settings, stored, one_at_a_time=threads[1] == "1")
         raise BuildFailed(summary, _failed_nodes(result, stored))
     return result
+
+
+def _stop_on_signal(result) -> None:
+    """dbt hands back Ctrl-C or SIGTERM during a build (KeyboardInterrupt, socialkpi's
+    Terminated) as its result's exception: raise it again, so the run stops as it would anywhere
+    else, with the one line that names the signal."""
+    if isinstance(result.exception, KeyboardInterrupt):
+        raise result.exception
 
 
 OUT_OF_MEMORY = "Out of Memory Error"  # how DuckDB's error begins
@@ -182,6 +191,7 @@ def _retry_one_at_a_time(
     target = _option_of(extra, "--target-path")
     result = dbtRunner(callbacks=callbacks).invoke(dbt_args("retry", "--quiet", "--threads", "1", *target))
     _release_dbt_database()
+    _stop_on_signal(result)
     if events is not None:
         again = {event["data"]["node_info"]["unique_id"] for event in retried}
         events[:] = [e for e in events if e["data"]["node_info"]["unique_id"] not in again] + retried

@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from pipelines.settings import DBT_PROJECT_DIR
@@ -58,14 +57,13 @@ def start_from_the_project_parse(target: Path) -> bool:
     would have without one."""
     if (target / PARTIAL_PARSE).exists() or not PROJECT_PARSE.is_file():
         return (target / PARTIAL_PARSE).exists()
-    target.mkdir(parents=True, exist_ok=True)
-    handle, aside = tempfile.mkstemp(dir=target, prefix=f".{PARTIAL_PARSE}.")
-    os.close(handle)
+    aside = target / f".{PARTIAL_PARSE}.{os.getpid()}"
     try:
+        target.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(PROJECT_PARSE, aside)
         os.replace(aside, target / PARTIAL_PARSE)
-    except OSError:
-        Path(aside).unlink(missing_ok=True)
+    except OSError:  # a full disk, a folder it may not write: dbt parses, as it did before
+        aside.unlink(missing_ok=True)
         return False
     return True
 
