@@ -229,3 +229,30 @@ def test_community_growth_has_a_row_only_for_a_day_an_export_covers(
     )
     assert days > 0
     assert empty_days == 0
+
+
+# What the README asked all_posts before collaboration_performance held the answer.
+COLLABORATION_OVER_EVERY_POST = """
+select channel, coalesce(collaboration, 'none') as collaboration, count(*) as posts,
+       median(audience) as median_audience,
+       round(median(engagement_rate), 4) as median_engagement_rate,
+       round(avg(engagement_percentile), 2) as mean_percentile
+from marts.all_posts
+group by all
+order by channel, collaboration
+"""
+
+
+@pytest.mark.parametrize("warehouse", ["demo", "samples"])
+def test_the_collaboration_question_read_from_its_mart_gives_the_medians_over_every_post(
+    request: pytest.FixtureRequest, warehouse: str
+):
+    settings = _settings(request, warehouse)
+    (question,) = [q.sql for q in readme_questions() if q.title == "Does a collaboration lift reach?"]
+    assert "marts.collaboration_performance" in question
+    columns, _, from_the_mart = _published(settings, question)
+    expected_columns, _, over_every_post = _published(settings, COLLABORATION_OVER_EVERY_POST)
+    assert columns == expected_columns
+    assert from_the_mart == over_every_post
+    if warehouse == "demo":  # the demo's posts mention its collaborators (seeds/collaborators.csv)
+        assert {"none"} < {row[1] for row in from_the_mart}, from_the_mart
