@@ -23,6 +23,7 @@ from pipelines import checkpoints, ledger
 from pipelines.errors import DUPLICATE, LOADED
 from pipelines.exports import ExportFile, Listed, list_exports
 from pipelines.formats import ALL_FORMATS
+from pipelines.gc_pause import no_cycle_collection
 from pipelines.ledger import LedgerEntry
 from pipelines.memory import duckdb_memory_limit
 from pipelines.progress import Counted
@@ -77,10 +78,11 @@ def load_exports(
     recovery = recover(warehouse, pipelines_dir, dlt_pipelines())
     if recovery:
         say(recovery.describe())
-    with open_warehouse(warehouse) as con:
+    with open_warehouse(warehouse) as con, no_cycle_collection():
         run = _Run(seen=ledger.read_ledger(con, recheck_failed_checks), now=datetime.now(UTC))
     run.report.recovery = recovery
-    listing = list(list_exports(exports))
+    with no_cycle_collection():
+        listing = list(list_exports(exports))
     to_read = [listed for listed in listing if not run.known(listed)]
     files_read = Counted(say, "read", "new or changed files")
     for index, (listed, read) in enumerate(read_files(to_read, run.now, set(run.seen.loaded_by_sha)), 1):
