@@ -124,8 +124,6 @@ def run_dbt(
     """Invoke dbt in this process and raise BuildFailed with the failing nodes named when it does
     not succeed. `events`, when given, receives the result event of every node (a failed run's
     too), as dbt's structured log writes them."""
-    from dbt.cli.main import dbtRunner  # dbt's import costs ~2 s: only when a build runs
-
     keep_parse_across_warehouse_paths()
     _point_dbt_at(settings)
     # How many models run at once within the memory limit (pipelines/memory.py).
@@ -134,9 +132,7 @@ def run_dbt(
     callbacks.append(_checkpoint_during_build())
     if events is not None:
         callbacks.append(_result_events_into(events))
-    result = dbtRunner(callbacks=callbacks).invoke(dbt_args(command, "--quiet", *threads, *extra))
-    _release_dbt_database()
-    _stop_on_signal(result)
+    result = _invoke(dbt_args(command, "--quiet", *threads, *extra), callbacks)
     if command == "build" and threads[1] != "1" and _ran_out_of_memory_only(result):
         threads = ("--threads", "1")
         result = _retry_one_at_a_time(result, extra, progress, events)
@@ -147,12 +143,18 @@ def run_dbt(
     return result
 
 
-def _stop_on_signal(result) -> None:
-    """dbt hands back Ctrl-C or SIGTERM during a build (KeyboardInterrupt, socialkpi's
-    Terminated) as its result's exception: raise it again, so the run stops as it would anywhere
-    else, with the one line that names the signal."""
+def _invoke(args: list[str], callbacks: list | None = None):
+    """One dbt invocation in this process. Afterwards dbt's database is released (it would stay
+    open), and a Ctrl-C or SIGTERM that dbt caught and handed back as its result's exception
+    (KeyboardInterrupt, socialkpi's Terminated) is raised again, so the run stops as it would
+    anywhere else, with the one line that names the signal."""
+    from dbt.cli.main import dbtRunner  # dbt's import costs ~2 s: only when a build runs
+
+    result = dbtRunner(callbacks=callbacks or []).invoke(args)
+    _release_dbt_database()
     if isinstance(result.exception, KeyboardInterrupt):
         raise result.exception
+    return result
 
 
 OUT_OF_MEMORY = "Out of Memory Error"  # how DuckDB's error begins
@@ -180,8 +182,6 @@ def _retry_one_at_a_time(
     MEMORY_PER_MODEL, an estimate): when some ran out of it, `dbt retry` builds what failed and
     what it skipped again, one model at a time, with the first invocation's selection and flags.
     A node reported by both runs keeps the retry's result only (Dagster takes one per node)."""
-    from dbt.cli.main import dbtRunner
-
     if progress:
         progress(f"out of memory in {_some_errored(failed)}: building what failed again one model at a time")
     retried: DbtEvents = []
@@ -189,9 +189,7 @@ def _retry_one_at_a_time(
     if progress:
         callbacks.append(_progress_callback(progress))
     target = _option_of(extra, "--target-path")
-    result = dbtRunner(callbacks=callbacks).invoke(dbt_args("retry", "--quiet", "--threads", "1", *target))
-    _release_dbt_database()
-    _stop_on_signal(result)
+    result = _invoke(dbt_args("retry", "--quiet", "--threads", "1", *target), callbacks)
     if events is not None:
         again = {event["data"]["node_info"]["unique_id"] for event in retried}
         events[:] = [e for e in events if e["data"]["node_info"]["unique_id"] not in again] + retried
@@ -205,8 +203,6 @@ def _store_failing_rows(settings: Settings, result, extra: tuple[str, ...]) -> d
     check costs about as much as the check itself, on every node of every night, for rows only a
     failure needs. So when checks fail, exactly those run again with `--store-failures`, reading
     the same rows (the same run state, and `--full-refresh` when the build had it)."""
-    from dbt.cli.main import dbtRunner
-
     failed = [r.node for r in (result.result or []) if str(r.status) == "fail" and _is_test(r.node)]
     if not failed:
         return {}
@@ -214,8 +210,7 @@ def _store_failing_rows(settings: Settings, result, extra: tuple[str, ...]) -> d
     again += [a for a in ("--full-refresh",) if a in extra]
     for option in ("--threads", "--target-path"):  # the build's, so it runs as the build ran
         again += _option_of(extra, option)
-    rerun = dbtRunner().invoke(dbt_args("build", "--quiet", *again))
-    _release_dbt_database()
+    rerun = _invoke(dbt_args("build", "--quiet", *again))
     return {
         r.node.name: r.node.relation_name
         for r in (rerun.result or [])

@@ -55,8 +55,10 @@ def start_from_the_project_parse(target: Path) -> bool:
     The copy is written aside and renamed: a build never reads half of it. A copy dbt cannot use
     (another dbt version, a parse written during the copy) only makes it parse everything, as it
     would have without one."""
-    if (target / PARTIAL_PARSE).exists() or not PROJECT_PARSE.is_file():
-        return (target / PARTIAL_PARSE).exists()
+    if (target / PARTIAL_PARSE).exists():
+        return True
+    if not PROJECT_PARSE.is_file():
+        return False
     aside = target / f".{PARTIAL_PARSE}.{os.getpid()}"
     try:
         target.mkdir(parents=True, exist_ok=True)
