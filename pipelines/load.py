@@ -293,13 +293,17 @@ def _concatenated(by_table: dict[str, list[pa.Table]], table: str) -> Iterator[p
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create every declared raw table that no file has filled yet, so dbt's sources always exist
-    (a warehouse with only X account-overview files still builds the tweet models, empty)."""
+    (a warehouse with only X account-overview files still builds the tweet models, empty), and
+    give every raw table each lineage column: a table landed before a column existed (rows landed
+    before downloads were timed have no `_downloaded_at`) gets it, NULL in its old rows, so the
+    models read every raw table alike."""
     types = {pa.string(): "varchar", pa.int64(): "bigint", pa.date32(): "date"}
     lineage = {name: types.get(t, "timestamptz") for name, t in lineage_types().items()}
     for fmt in {(f.channel, f.table): f for f in ALL_FORMATS}.values():
         columns = {**dict.fromkeys(table_columns(fmt), "varchar"), **lineage}
+        table = f"{fmt.raw_schema}.{fmt.table}"
         con.execute(f"create schema if not exists {fmt.raw_schema}")
-        con.execute(
-            f"create table if not exists {fmt.raw_schema}.{fmt.table} "
-            f"({', '.join(f'{name} {kind}' for name, kind in columns.items())})"
-        )
+        typed = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+        con.execute(f"create table if not exists {table} ({typed})")
+        for name, kind in lineage.items():
+            con.execute(f"alter table {table} add column if not exists {name} {kind}")

@@ -23,7 +23,8 @@ COLUMNS = "channel, account, post_id, posts_in_previous_90_days, engagement_perc
 
 def percentiles_sql(implementation: str, posts: str) -> str:
     """The SQL of `<implementation>__engagement_percentiles(posts)`, rendered from the macro file."""
-    macros = jinja2.Environment().from_string(ENGINE_MACROS.read_text(encoding="utf-8")).module
+    environment = jinja2.Environment(extensions=["jinja2.ext.do"])  # as dbt renders macros
+    macros = environment.from_string(ENGINE_MACROS.read_text(encoding="utf-8")).module
     return str(getattr(macros, f"{implementation}__engagement_percentiles")(posts))
 
 

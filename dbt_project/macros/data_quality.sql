@@ -16,7 +16,7 @@
         account,
         source_file,
         cast({{ row_number }} as bigint) as row_number,
-        cast({{ post_id }} as varchar) as post_id,
+        cast({{ post_id }} as string) as post_id,
         cast({{ date }} as date) as date,
         snapshot_date,
         '{{ column_name }}' as column_name,

@@ -273,6 +273,15 @@
     coalesce(cast(from_json({{ column }}, '["varchar"]') as varchar []), [])
 {%- endmacro %}
 
+{#- A list of texts with no element (what a post without comments has as its top terms). -#}
+{% macro empty_text_list() -%}
+    {{ return(adapter.dispatch('empty_text_list', 'socialkpi')()) }}
+{%- endmacro %}
+
+{% macro duckdb__empty_text_list() -%}
+    cast([] as varchar [])
+{%- endmacro %}
+
 {#- Aggregate: the values as a list, in the given order. -#}
 {% macro ordered_list(value, order_by) -%}
     {{ return(adapter.dispatch('ordered_list', 'socialkpi')(value, order_by)) }}
@@ -422,4 +431,234 @@
 
 {% macro duckdb__instant_of_iso_text(text) -%}
     cast({{ text }} as timestamptz)
+{%- endmacro %}
+
+{#- ---------------------------------------------------------------------------------------------
+    Spark SQL (4.x): the same macros on Spark. The profile sets the session time zone to UTC
+    (profiles.yml), so Spark's TIMESTAMP, an instant shown in the session's zone, holds both
+    what DuckDB keeps as `timestamptz` and what it keeps as a UTC wall-clock `timestamp`.
+    Regular expressions are Java's, which reads the RE2 patterns the models write the same way
+    (classes, `\x{...}`, `(?i)`); a replacement is text without group references. Where Spark
+    reads the DuckDB SQL unchanged, the spark__ macro calls the duckdb__ one and says so. -#}
+
+{% macro spark__keep_first(partition_by, order_by) -%}
+    {{ socialkpi.duckdb__keep_first(partition_by, order_by) }}  {#- QUALIFY: both -#}
+{%- endmacro %}
+
+{#- A pattern's SQL with each backslash doubled: Spark reads `\` in a text literal as an escape
+    (and drops it before an unknown letter, so '\x{200B}' would reach the regex as 'x{200B}');
+    DuckDB keeps it, and the models write patterns as the regex engine reads them. -#}
+{% macro spark_regex(pattern) -%}
+    {{ pattern | replace('\\', '\\\\') }}
+{%- endmacro %}
+
+{% macro spark__matches_regex(text, pattern) -%}
+    regexp_like({{ text }}, {{ spark_regex(pattern) }})
+{%- endmacro %}
+
+{% macro spark__first_match(text, pattern) -%}
+    regexp_extract({{ text }}, {{ spark_regex(pattern) }}, 0)
+{%- endmacro %}
+
+{% macro spark__like_ignoring_case(text, pattern) -%}
+    {{ socialkpi.duckdb__like_ignoring_case(text, pattern) }}  {#- ILIKE: both -#}
+{%- endmacro %}
+
+{% macro spark__has_element(list, value) -%}
+    array_contains({{ list }}, {{ value }})
+{%- endmacro %}
+
+{% macro spark__each_element_of(list) -%}
+    explode({{ list }})
+{%- endmacro %}
+
+{% macro spark__days_between_as_rows(first_day, last_day, alias, column) -%}
+    lateral explode(
+        sequence({{ first_day }}, {{ last_day }}, interval 1 day)
+    ) as {{ alias }} ({{ column }})
+{%- endmacro %}
+
+{% macro spark__days_between(first_day, last_day) -%}
+    datediff({{ last_day }}, {{ first_day }})
+{%- endmacro %}
+
+{% macro spark__value_of_max(value, order_by) -%}
+    max_by({{ value }}, {{ order_by }}) filter (where {{ value }} is not null)
+{%- endmacro %}
+
+{#- A strftime-style format (the declarations' and the vars') as a Spark datetime pattern.
+    One-letter fields read one or two digits, as strftime's do; `%a` (a weekday name) has no
+    Spark parsing pattern, so spark_parse_text drops it from the text before parsing. -#}
+{% macro spark_datetime_pattern(format) -%}
+    {%- set fields = {
+        '%Y': 'yyyy', '%m': 'M', '%d': 'd', '%H': 'H', '%I': 'h', '%M': 'm', '%S': 's',
+        '%p': 'a', '%b': 'MMM', '%B': 'MMMM', '%y': 'yy', '%z': 'Z', '%a': ''
+    } -%}
+    {%- set parts = [] -%}
+    {%- set rest = namespace(text=format | replace('%a, ', '%a') | replace('%a ', '%a')) -%}
+    {%- for piece in rest.text.split('%') -%}
+        {%- if loop.first -%}
+            {%- do parts.append(piece) -%}
+        {%- else -%}
+            {%- set field = '%' ~ piece[:1] -%}
+            {%- if field not in fields -%}
+                {{ exceptions.raise_compiler_error('no Spark pattern for ' ~ field ~ ' in ' ~ format) }}
+            {%- endif -%}
+            {%- do parts.append(fields[field]) -%}
+            {%- set literal = piece[1:] -%}
+            {%- do parts.append("''" ~ literal ~ "''" if literal | select('in', 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ') | list else literal) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    '{{ parts | join('') }}'
+{%- endmacro %}
+
+{% macro spark_parse_text(text, format) -%}
+    {%- if format.startswith('%a') -%}
+        regexp_replace({{ text }}, '^[A-Za-z]+,? ', '')
+    {%- else -%}
+        {{ text }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- `format` is an SQL text literal here, a list of formats in try_parse_timestamp. -#}
+{% macro spark__parse_timestamp(text, format) -%}
+    {%- set format = format | trim -%}
+    {%- if not (format.startswith("'") and format.endswith("'")) -%}
+        {{ exceptions.raise_compiler_error('parse_timestamp on Spark takes a format literal: ' ~ format) }}
+    {%- endif -%}
+    to_timestamp(
+        {{ spark_parse_text(text, format[1:-1]) }}, {{ spark_datetime_pattern(format[1:-1]) }}
+    )
+{%- endmacro %}
+
+{% macro spark__utc_wall_clock(timestamp_with_zone) -%}
+    {{ timestamp_with_zone }}
+{%- endmacro %}
+
+{% macro spark__earliest_timestamp() -%}
+    timestamp '0001-01-01 00:00:00'
+{%- endmacro %}
+
+{% macro spark__iso_weekday(timestamp) -%}
+    (weekday({{ timestamp }}) + 1)
+{%- endmacro %}
+
+{#- Spark SQL has no UNION BY NAME: the relations must have the same columns in the same order,
+    as the models' typed branches and the lake's raw tables (created with their declared
+    columns, pipelines/lake.py) do. -#}
+{% macro spark__union_all_by_name(relations) -%}
+    {%- for relation in relations %}
+    select * from {{ relation }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+{% macro spark__wall_clock_in(utc_timestamp, time_zone) -%}
+    from_utc_timestamp({{ utc_timestamp }}, '{{ time_zone }}')
+{%- endmacro %}
+
+{% macro spark__record_ordered_by(columns) -%}
+    named_struct(
+        {%- for column in columns %}
+        '{{ column }}', {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+{% macro spark__replace_regex(text, pattern, replacement) -%}
+    regexp_replace({{ text }}, {{ spark_regex(pattern) }}, {{ replacement }})
+{%- endmacro %}
+
+{% macro spark__first_match_group(text, pattern, group) -%}
+    regexp_extract({{ text }}, {{ spark_regex(pattern) }}, {{ group }})
+{%- endmacro %}
+
+{% macro spark__all_match_groups(text, pattern, group) -%}
+    regexp_extract_all({{ text }}, {{ spark_regex(pattern) }}, {{ group }})
+{%- endmacro %}
+
+{#- Spark has no Unicode normalisation: every precomposed character is translated to its base
+    (the generated accented_characters()), and combining marks written apart are dropped. -#}
+{% macro spark__without_accents(text) -%}
+    regexp_replace(
+        translate({{ text }}, {{ accented_characters() }}, {{ unaccented_characters() }}),
+        '\\p{M}',
+        ''
+    )
+{%- endmacro %}
+
+{% macro spark__try_parse_timestamp(text, formats) -%}
+    coalesce(
+        {%- for format in formats %}
+        try_to_timestamp({{ spark_parse_text(text, format) }}, {{ spark_datetime_pattern(format) }})
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+{% macro spark__utc_of_wall_clock_in(local_timestamp, time_zone) -%}
+    to_utc_timestamp({{ local_timestamp }}, '{{ time_zone }}')
+{%- endmacro %}
+
+{% macro spark__is_one_of(value, texts) -%}
+    {{ value }} in (
+        {%- for text in texts -%}
+            '{{ text }}'{{ ", " if not loop.last }}
+        {%- endfor -%}
+    )
+{%- endmacro %}
+
+{#- split() reads its separator as a regular expression: \Q...\E makes it the text itself. -#}
+{% macro spark__value_and_parts_as_rows(value, text, separator, alias, column) -%}
+    lateral explode(
+        concat(array({{ value }}), split({{ text }}, concat('\\Q', {{ separator }}, '\\E')))
+    ) as {{ alias }} ({{ column }})
+{%- endmacro %}
+
+{% macro spark__empty_text_list() -%}
+    cast(array() as array<string>)
+{%- endmacro %}
+
+{% macro spark__json_text_list(column) -%}
+    coalesce(from_json({{ column }}, 'array<string>'), cast(array() as array<string>))
+{%- endmacro %}
+
+{#- `order_by` is one expression, ascending: the list is sorted on it, nulls first. -#}
+{% macro spark__ordered_list(value, order_by) -%}
+    {%- if ',' in order_by or ' ' in order_by | trim -%}
+        {{ exceptions.raise_compiler_error('ordered_list on Spark orders by one expression: ' ~ order_by) }}
+    {%- endif -%}
+    transform(
+        array_sort(collect_list(named_struct('key', {{ order_by }}, 'value', {{ value }}))),
+        element -> element.value
+    )
+{%- endmacro %}
+
+{% macro spark__joined_text(value, separator, order_by, distinct) -%}
+    string_agg(
+        {{- 'distinct ' if distinct }}{{ value }}, {{ separator }})
+        {{- ' within group (order by ' ~ order_by ~ ')' if order_by -}}
+{%- endmacro %}
+
+{% macro spark__row_as_json(alias) -%}
+    to_json(struct({{ alias }}.*), map('ignoreNullFields', 'false'))
+{%- endmacro %}
+
+{% macro spark__record_of(values) -%}
+    struct({{ values | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__all_columns_except(columns, relation) -%}
+    {{ socialkpi.duckdb__all_columns_except(columns, relation) | replace('exclude', 'except') }}
+{%- endmacro %}
+
+{#- Spark has no `* replace`: the replaced column comes last. -#}
+{% macro spark__all_columns_replacing(column, expression) -%}
+    * except ({{ column }}), {{ expression }} as {{ column }}
+{%- endmacro %}
+
+{% macro spark__instant_of_iso_text(text) -%}
+    cast({{ text }} as timestamp)
 {%- endmacro %}

@@ -26,8 +26,8 @@
         and itself, or n when missing. -#}
     {%- set parts = [] -%}
     {%- for column in ['channel', 'account', 'month'] -%}
-        {%- set value = 'cast(' ~ column ~ ' as varchar)' -%}
-        {%- do parts.append("coalesce(cast(length(" ~ value ~ ") as varchar) || ':' || " ~ value ~ ", 'n')") -%}
+        {%- set value = 'cast(' ~ column ~ ' as string)' -%}
+        {%- do parts.append("coalesce(cast(length(" ~ value ~ ") as string) || ':' || " ~ value ~ ", 'n')") -%}
     {%- endfor -%}
     {%- set month_text = parts | join(" || '/' || ") -%}
     with

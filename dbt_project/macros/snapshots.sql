@@ -21,20 +21,15 @@
 {#- Rows of a raw export table, once each: a run killed between landing rows and writing the
     ledger may land a file twice, and rows of the same content hash and row number are one row
     (the copy landed last, as every load stamps its own later `_ingested_at`).
-    Rows landed before downloads were timed have no `_downloaded_at` (a raw table may lack the
-    column altogether): their load time stands in for it.
+    Rows landed before downloads were timed have no `_downloaded_at` (the loader added the
+    column to their table, pipelines/load.py ensure_raw_tables): their load time stands in for it.
     An anti-join on the row's narrow key, not a window over the whole row: at the agency scale
     (a million X rows of 50 text columns) the window ran out of memory under 500MB, the limit
     one dbt thread gets (pipelines/memory.py); the join holds four columns, passes under 250MB,
     and took 12 s where the window took 19 s under 1GB. -#}
 {% macro one_copy_per_file_row(relation) -%}
-    {%- set without_downloaded_at %}
-        (select cast(null as timestamptz) as _downloaded_at where false)
-    {%- endset %}
     select {{ all_columns_replacing('_downloaded_at', 'coalesce(_downloaded_at, _ingested_at)') }}
-    from (
-        {{ union_all_by_name([relation, without_downloaded_at]) }}
-    ) as landed
+    from {{ relation }} as landed
     where not exists (
         select 1
         from {{ relation }} as later

@@ -48,11 +48,11 @@
             (
                 select md5(coalesce({{ joined_text('rule', 'chr(10)', 'rule') }}, ''))
                 from (
-                    select cast({{ row_as_json('label_rule') }} as varchar) as rule
+                    select cast({{ row_as_json('label_rule') }} as string) as rule
                     from {{ ref('label_rules') }} as label_rule
                     union all
                     select
-                        cast({{ row_as_json('collaborator') }} as varchar)
+                        cast({{ row_as_json('collaborator') }} as string)
                         || '{{ var("collaborator_rule_priority") }}' as rule
                     from {{ ref('collaborators') }} as collaborator
                 )

@@ -13,8 +13,13 @@ ENGINE_MACROS = Path(__file__).resolve().parents[1] / "macros" / "engine_sql.sql
 @cache
 def _engine_macros():
     # Parsed once per process: a model calls the engine macros hundreds of times.
-    return jinja2.Environment().from_string(ENGINE_MACROS.read_text()).module
+    return jinja2.Environment(extensions=["jinja2.ext.do"]).from_string(ENGINE_MACROS.read_text()).module
 
 
 def dispatch(macro_name, macro_namespace=None):
     return getattr(_engine_macros(), f"duckdb__{macro_name}")
+
+
+def quote(identifier):
+    """DuckDB's quoting, as dbt-duckdb's adapter.quote writes it."""
+    return f'"{identifier}"'

@@ -43,6 +43,28 @@ def seed_text() -> str:
     return "\n".join(lines) + "\n"
 
 
+def accent_foldings() -> list[tuple[int, int]]:
+    """(code point, code point without its marks) for every character that DuckDB's
+    strip_accents() turns into one other character: decomposed (NFD), every mark (M*) dropped,
+    composed again (NFC). Spark has no Unicode normalisation, so spark__without_accents
+    translates these."""
+    foldings = []
+    for code_point in range(0x10000):  # Spark's text escapes (\\uXXXX) name these
+        character = chr(code_point)
+        marks_dropped = "".join(
+            c for c in unicodedata.normalize("NFD", character) if not unicodedata.category(c).startswith("M")
+        )
+        base = unicodedata.normalize("NFC", marks_dropped)
+        if base != character and len(base) == 1:
+            foldings.append((code_point, ord(base)))
+    return foldings
+
+
+def _spark_text(code_points: list[int]) -> str:
+    """A Spark SQL text literal of the characters, as \\uXXXX escapes (the file stays ASCII)."""
+    return "'" + "".join(f"\\u{c:04X}" for c in code_points) + "'"
+
+
 def pattern_macro_text() -> str:
     """The macro returning a SQL string literal: an RE2 class of every folded character, in
     ranges of consecutive code points (\\x{...}, so the file stays ASCII)."""
@@ -61,6 +83,16 @@ def pattern_macro_text() -> str:
         "    regular-expression class (a text without one needs no translate()). Never edit by hand. -#}\n"
         "{% macro foldable_characters_pattern() -%}\n"
         f"    '[{members}]'\n"
+        "{%- endmacro %}\n"
+        "\n"
+        "{#- Every character that loses its accents as one other character (accent_foldings()), and that\n"
+        "    character, in the same order: translate()'s two texts on Spark. -#}\n"
+        "{% macro accented_characters() -%}\n"
+        f"    {_spark_text([c for c, _ in accent_foldings()])}\n"
+        "{%- endmacro %}\n"
+        "\n"
+        "{% macro unaccented_characters() -%}\n"
+        f"    {_spark_text([b for _, b in accent_foldings()])}\n"
         "{%- endmacro %}\n"
     )
 

@@ -50,8 +50,8 @@ final as (
         counted.month,
         cast(counted.posts_commented as bigint) as posts_commented,
         {{ conversation_columns('counted') }},
-        coalesce(top_terms.top_terms, []) as top_terms,
-        coalesce(top_hashtags.top_hashtags, []) as top_hashtags
+        coalesce(top_terms.top_terms, {{ empty_text_list() }}) as top_terms,
+        coalesce(top_hashtags.top_hashtags, {{ empty_text_list() }}) as top_hashtags
     from counted
     left join top_terms
         on

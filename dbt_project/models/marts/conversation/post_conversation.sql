@@ -50,8 +50,8 @@ final as (
         counted.account,
         counted.post_id,
         {{ conversation_columns('counted') }},
-        coalesce(top_terms.top_terms, []) as top_terms,
-        coalesce(top_hashtags.top_hashtags, []) as top_hashtags,
+        coalesce(top_terms.top_terms, {{ empty_text_list() }}) as top_terms,
+        coalesce(top_hashtags.top_hashtags, {{ empty_text_list() }}) as top_hashtags,
         counted.first_comment_at,
         counted.last_comment_at
     from counted

@@ -38,7 +38,7 @@ one_value as (
         account,
         snapshot_date,
         export_format,
-        cast(null as varchar) as dimension,
+        cast(null as string) as dimension,
         written_value,
         cast(null as double) as amount,
         stated_share,

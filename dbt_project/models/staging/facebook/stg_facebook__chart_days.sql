@@ -20,7 +20,7 @@ with_year as (
     select
         *,
         {{ parse_timestamp(
-            "trim(chart_day) || ' ' || cast(year(_snapshot_date) as varchar)", "'%B %d %Y'"
+            "trim(chart_day) || ' ' || cast(year(_snapshot_date) as string)", "'%B %d %Y'"
         ) }} as same_year_day
     from source
 ),

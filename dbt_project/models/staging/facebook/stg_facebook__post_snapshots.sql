@@ -26,7 +26,7 @@ legacy_typed as (
         'facebook' as channel,
         {{ account_of('_account') }} as account,
         {{ normalized_id('post_id') }} as post_id,
-        cast(null as varchar) as page_id,
+        cast(null as string) as page_id,
         _snapshot_date as snapshot_date,
         _source_file as source_file,
         _format as export_format,

@@ -27,11 +27,13 @@ file_names as (
     select
         _file_sha256,
         _source_file,
-        named_account as file_named_account
+        named_account as file_named_account,
+        count(*) as rows_naming_it,
+        min(_row_number) as first_row_naming_it
     from named
     where named_account <> ''
     group by _file_sha256, _source_file, named_account
-    {{ keep_first('_file_sha256, _source_file', 'count(*) desc, min(_row_number)') }}
+    {{ keep_first('_file_sha256, _source_file', 'rows_naming_it desc, first_row_naming_it') }}
 ),
 
 -- A row is a collaboration when it names an account that is neither the file's own name nor,

@@ -12,7 +12,7 @@ typed as (
         {{ account_of('_account') }} as account,
         _snapshot_date as snapshot_date,
         _format as export_format,
-        cast(null as varchar) as dimension,
+        cast(null as string) as dimension,
         trim(dimension_value) as written_value,
         cast(
             coalesce({{ to_count('total_followers') }}, {{ to_count('total_views') }}) as double

@@ -21,7 +21,7 @@ typed as (
         ---------- ids and lineage
         'twitter' as channel,
         {{ account_of('_account') }} as account,
-        cast({{ to_utc_timestamp('"date"') }} as date) as date,
+        cast({{ to_utc_timestamp(adapter.quote('date')) }} as date) as date,
         _snapshot_date as snapshot_date,
         _source_file as source_file,
         _format as export_format,

@@ -14,7 +14,7 @@ typed as (
         {{ account_of('_account') }} as account,
         _snapshot_date as snapshot_date,
         _format as export_format,
-        cast(null as varchar) as dimension,
+        cast(null as string) as dimension,
         coalesce({{ null_if_token('city_name') }}, trim(dimension_value)) as written_value,
         cast({{ to_count('views') }} as double) as amount,
         {{ percent_to_fraction('views_percent') }} as stated_share,
