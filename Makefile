@@ -59,7 +59,8 @@ browser:
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; fi; }
 
 ## Debian's PostgreSQL 15 and the real BI drivers for the PostgreSQL tests (the suite starts and
-## stops its own cluster): pgjdbc, psqlODBC with unixODBC, and a JDK to compile the JDBC client.
+## stops its own cluster): pgjdbc, psqlODBC with unixODBC, and a JDK to compile the JDBC client
+## (the same JDK runs Spark in local mode for the two-engine tests, SOCIALKPI_ENGINE=spark).
 POSTGRES_PACKAGES := postgresql libpostgresql-jdbc-java odbc-postgresql unixodbc unixodbc-dev default-jdk-headless
 postgres:
 	@{ test -x /usr/lib/postgresql/15/bin/initdb && test -f /usr/share/java/postgresql.jar \

@@ -44,6 +44,10 @@ DUCKDB_ONLY = {
     r"\bexclude\s*\(": "all_columns_except(), or the columns, named",
     r"\*\s*replace\s*\(": "all_columns_replacing()",
     r"\bstrip_accents\s*\(": "without_accents()",
+    # Spark reads two-argument ltrim/rtrim as (characters, text), DuckDB as (text, characters)
+    r"\b[lr]trim\s*\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*,": "trim(leading|trailing '...' from ...)",
+    r"\bchr\s*\(\s*[a-z_]": "character_of() (Spark's chr() wraps at 256)",
+    r"\bdayname\s*\(": "weekday_name() (Spark abbreviates)",
 }
 TOKENS = re.compile("|".join(f"(?:{token})" for token in DUCKDB_ONLY), re.IGNORECASE)
 

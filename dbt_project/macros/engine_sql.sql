@@ -273,6 +273,24 @@
     coalesce(cast(from_json({{ column }}, '["varchar"]') as varchar []), [])
 {%- endmacro %}
 
+{#- The character of a Unicode code point (any, not only the first 256). -#}
+{% macro character_of(code_point) -%}
+    {{ return(adapter.dispatch('character_of', 'socialkpi')(code_point)) }}
+{%- endmacro %}
+
+{% macro duckdb__character_of(code_point) -%}
+    chr({{ code_point }})
+{%- endmacro %}
+
+{#- The English name of the day of the week of a date: Monday ... Sunday. -#}
+{% macro weekday_name(date) -%}
+    {{ return(adapter.dispatch('weekday_name', 'socialkpi')(date)) }}
+{%- endmacro %}
+
+{% macro duckdb__weekday_name(date) -%}
+    dayname({{ date }})
+{%- endmacro %}
+
 {#- A list of texts with no element (what a post without comments has as its top terms). -#}
 {% macro empty_text_list() -%}
     {{ return(adapter.dispatch('empty_text_list', 'socialkpi')()) }}
@@ -615,6 +633,16 @@
     lateral explode(
         concat(array({{ value }}), split({{ text }}, concat('\\Q', {{ separator }}, '\\E')))
     ) as {{ alias }} ({{ column }})
+{%- endmacro %}
+
+{#- Spark's chr() wraps at 256: the code point as UTF-32 bytes, decoded. -#}
+{% macro spark__character_of(code_point) -%}
+    decode(unhex(lpad(hex({{ code_point }}), 8, '0')), 'UTF-32')
+{%- endmacro %}
+
+{#- Spark's dayname() abbreviates (Mon); the pattern EEEE spells it out. -#}
+{% macro spark__weekday_name(date) -%}
+    date_format({{ date }}, 'EEEE')
 {%- endmacro %}
 
 {% macro spark__empty_text_list() -%}

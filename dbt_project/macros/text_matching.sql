@@ -3,9 +3,9 @@
     from the generated seed unicode_compatibility_folding (python -m socialkpi.build.text_folding). -#}
 {% macro unicode_folding_strings() -%}
     select
-        coalesce({{ joined_text('chr(code_point)', "''", 'code_point') }}, '')
+        coalesce({{ joined_text(character_of('code_point'), "''", 'code_point') }}, '')
             as from_characters,
-        coalesce({{ joined_text('chr(folded_code_point)', "''", 'code_point') }}, '')
+        coalesce({{ joined_text(character_of('folded_code_point'), "''", 'code_point') }}, '')
             as to_characters
     from {{ ref('unicode_compatibility_folding') }}
 {%- endmacro %}

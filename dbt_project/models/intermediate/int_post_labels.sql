@@ -70,8 +70,8 @@ folded_rules as (
         rules.priority,
         lower(rules.channel) as channel,
         case rules.match_kind
-            when 'hashtag' then ltrim(trim({{ folded_text('rules.pattern') }}), '#')
-            when 'mention' then ltrim(trim({{ folded_text('rules.pattern') }}), '@')
+            when 'hashtag' then trim(leading '#' from trim({{ folded_text('rules.pattern') }}))
+            when 'mention' then trim(leading '@' from trim({{ folded_text('rules.pattern') }}))
             when 'keyword' then {{ padded_words(folded_text('rules.pattern')) }}
             when 'format' then lower(trim(rules.pattern))
             else rules.pattern

@@ -39,7 +39,7 @@ final as (
         lifted.channel,
         lifted.account,
         lifted.weekday,
-        dayname(date '2024-01-07' + lifted.weekday) as weekday_name,
+        {{ weekday_name("date '2024-01-07' + lifted.weekday") }} as weekday_name,
         lifted.local_hour,
         lifted.posts,
         lifted.posts >= {{ var('best_time_min_posts') }} as enough_posts,
