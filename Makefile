@@ -112,7 +112,7 @@ clean:
 	# publish leaves published/ folders read-only (see README, Connect a BI tool); removing a file
 	# needs only its folder writable, so the published files themselves are never made writable
 	find $(DEMO) warehouse -type d -exec chmod u+w {} + 2> /dev/null || true
-	rm -rf $(DEMO) warehouse .bench .dagster_home dbt_project/target dbt_project/logs .pytest_cache
+	rm -rf $(DEMO) warehouse lake .bench .dagster_home dbt_project/target dbt_project/logs .pytest_cache
 
 lock: install
 	$(BIN)/python -m pip freeze --exclude-editable | sort -f > constraints.txt

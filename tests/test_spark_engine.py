@@ -2,8 +2,8 @@
 test passes there, and every mart holds what the DuckDB build of the same raw rows holds.
 
 The raw rows are the demo refresh's, written into a lake folder as Parquet, one folder per raw
-table (`<lake>/raw_<channel>/<table>/`), the layout dlt's filesystem destination writes. Spark
-runs in local mode, in a process of its own (`python -m socialkpi.build.spark`)."""
+table (`<lake>/raw_<channel>/<table>/`, the layout dlt's filesystem destination writes), by
+`python -m socialkpi.build.spark --raw-from`, which then builds on Spark in local mode."""
 
 from __future__ import annotations
 
@@ -26,18 +26,12 @@ BUILD_TIME_COLUMNS = {("data_quality", "detected_at")}
 @pytest.fixture(scope="module")
 def spark_lake(demo_refresh, tmp_path_factory) -> Path:
     lake = tmp_path_factory.mktemp("lake")
-    with duckdb.connect(str(demo_refresh.warehouse), read_only=True) as con:
-        raw_tables = con.execute(
-            "select table_schema, table_name from information_schema.tables"
-            " where table_type = 'BASE TABLE' and starts_with(table_schema, 'raw_')"
-            " and not ends_with(table_schema, '_staging') and not starts_with(table_name, '_dlt')"
-        ).fetchall()
-        for schema, table in raw_tables:
-            folder = lake / schema / table
-            folder.mkdir(parents=True)
-            con.execute(f"copy {schema}.{table} to '{folder / 'part-0.parquet'}' (format parquet)")
     built = subprocess.run(
-        [sys.executable, "-m", "socialkpi.build.spark", "--lake", str(lake)],
+        [
+            sys.executable,
+            *("-m", "socialkpi.build.spark", "--lake", str(lake)),
+            *("--raw-from", str(demo_refresh.warehouse)),
+        ],
         capture_output=True,
         text=True,
         cwd=lake,

@@ -8,7 +8,11 @@ every test there (dbt_project/profiles.yml, target `spark`), in this process.
 Every Spark build is a full refresh: the lake's tables are Parquet files, which cannot delete rows,
 so an incremental model is built whole (dbt_project/macros/spark_full_refresh.sql).
 
-    python -m socialkpi.build.spark --lake <folder>
+    python -m socialkpi.build.spark --lake <folder> [--raw-from <warehouse.duckdb>]
+
+`--raw-from` first writes a DuckDB warehouse's raw tables into the lake as Parquet, replacing
+what the lake held: until the loader lands into a lake itself, that is how the rows the DuckDB
+loader landed reach Spark.
 """
 
 from __future__ import annotations
@@ -93,6 +97,28 @@ def raw_table_statements(lake: Path) -> list[str]:
     return statements
 
 
+def raw_tables_from_warehouse(warehouse: Path, lake: Path) -> int:
+    """Write every raw table of a DuckDB warehouse into the lake as Parquet (one folder per table,
+    as dlt's filesystem destination lays them out), replacing each table's folder; dlt's own
+    bookkeeping tables stay behind. Returns the number of tables."""
+    import shutil
+
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables"
+            " where table_type = 'BASE TABLE' and starts_with(table_schema, 'raw_')"
+            " and not ends_with(table_schema, '_staging') and not starts_with(table_name, '_dlt')"
+        ).fetchall()
+        for schema, table in tables:
+            folder = lake / schema / table
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            con.execute(f"copy {schema}.{table} to '{folder / 'rows.parquet'}' (format parquet)")
+    return len(tables)
+
+
 def build_on_spark(lake: Path, *dbt_args: str) -> bool:
     """Name the lake's raw tables in Spark, then `dbt build --full-refresh` there; True when
     every model and test passed."""
@@ -115,7 +141,15 @@ def build_on_spark(lake: Path, *dbt_args: str) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lake", type=Path, required=True, help="the lake folder (raw_*/<table>/ Parquet)")
+    parser.add_argument(
+        "--raw-from", type=Path, help="a DuckDB warehouse whose raw tables go to the lake first"
+    )
     arguments, dbt_args = parser.parse_known_args(argv)
+    if arguments.raw_from:
+        if not arguments.raw_from.is_file():
+            parser.error(f"--raw-from: no warehouse at {arguments.raw_from}")
+        copied = raw_tables_from_warehouse(arguments.raw_from, arguments.lake)
+        print(f"wrote {copied} raw tables of {arguments.raw_from} into {arguments.lake}")
     return 0 if build_on_spark(arguments.lake, *dbt_args) else 1
 
 
