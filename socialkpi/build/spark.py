@@ -103,9 +103,9 @@ def raw_tables_from_warehouse(warehouse: Path, lake: Path) -> int:
     bookkeeping tables stay behind. Returns the number of tables."""
     import shutil
 
-    import duckdb
+    from pipelines.warehouse import open_warehouse
 
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with open_warehouse(warehouse, read_only=True) as con:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables"
             " where table_type = 'BASE TABLE' and starts_with(table_schema, 'raw_')"
