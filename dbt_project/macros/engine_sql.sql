@@ -679,7 +679,7 @@
 {%- endmacro %}
 
 {% macro spark__all_columns_except(columns, relation) -%}
-    {{ socialkpi.duckdb__all_columns_except(columns, relation) | replace('exclude', 'except') }}
+    {{ relation ~ '.' if relation }}* except ({{ columns | join(', ') }})
 {%- endmacro %}
 
 {#- Spark has no `* replace`: the replaced column comes last. -#}

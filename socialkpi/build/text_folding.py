@@ -74,6 +74,7 @@ def pattern_macro_text() -> str:
             ranges[-1][1] = code_point
         else:
             ranges.append([code_point, code_point])
+    accents = accent_foldings()  # one pass over the code points for both of translate()'s texts
     members = "".join(
         f"\\x{{{first:X}}}" + (f"-\\x{{{last:X}}}" if last != first else "") for first, last in ranges
     )
@@ -88,11 +89,11 @@ def pattern_macro_text() -> str:
         "{#- Every character that loses its accents as one other character (accent_foldings()), and that\n"
         "    character, in the same order: translate()'s two texts on Spark. -#}\n"
         "{% macro accented_characters() -%}\n"
-        f"    {_spark_text([c for c, _ in accent_foldings()])}\n"
+        f"    {_spark_text([accented for accented, _ in accents])}\n"
         "{%- endmacro %}\n"
         "\n"
         "{% macro unaccented_characters() -%}\n"
-        f"    {_spark_text([b for _, b in accent_foldings()])}\n"
+        f"    {_spark_text([base for _, base in accents])}\n"
         "{%- endmacro %}\n"
     )
 
