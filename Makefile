@@ -41,12 +41,18 @@ SCALE ?= cern
 ## At cern only (the same cases at any scale): one X account with a million tweets in one export
 ## (target: refresh under 60 s), and one more day on top of 1, 5 and 10 years of history
 ## (bench/history.py).
+## ENGINE=spark: the same refreshes on the Spark engine beside the DuckDB ones, nothing else.
+ENGINE ?= duckdb
 bench: install postgres
+ifeq ($(ENGINE),spark)
+	$(BIN)/python -m bench.run --scale $(SCALE) --engine spark
+else
 	$(BIN)/python -m bench.run --scale $(SCALE)
 	$(if $(filter cern,$(SCALE)),$(BIN)/python -m bench.big_account)
 	$(BIN)/python -m bench.extract --warehouse .bench/$(SCALE)/warehouse/socialkpi.duckdb
 	$(BIN)/python -m bench.questions --warehouse .bench/$(SCALE)/warehouse/socialkpi.duckdb
 	$(if $(filter cern,$(SCALE)),$(BIN)/python -m bench.history)
+endif
 
 ## Lint, Dagster definitions, then the whole test suite (real DuckDB, dbt and Dagster runs).
 test: install browser postgres lint validate

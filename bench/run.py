@@ -11,6 +11,10 @@ Writes the scale's exports except its last download day, then measures, each as 
 
 and prints one table with the ratios the issue sets targets for: (1) / baseline, (2) / (1),
 (3) / (1). Timings depend on what else the machine runs: the table says how busy it was.
+
+`--engine spark` also runs (1), (2) and (3) on the Spark engine (SOCIALKPI_ENGINE=spark, a lake
+beside the warehouse), each right after the DuckDB one on the same files, and prints each Spark
+run beside the DuckDB one with their ratio.
 """
 
 from __future__ import annotations
@@ -44,12 +48,13 @@ class Measured:
     output: str
 
 
-def measure(name: str, command: list[str]) -> Measured:
+def measure(name: str, command: list[str], environment: dict[str, str] | None = None) -> Measured:
     """Run `command`; its CPU time from the kernel's accounting of waited-for children, its peak
     memory by sampling the resident memory of it and its children every 50 ms."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    process = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = os.environ | (environment or {})
+    process = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     peak = 0
     done = threading.Event()
 
@@ -74,10 +79,12 @@ def measure(name: str, command: list[str]) -> Measured:
     return Measured(name, wall, cpu, peak / 2**20, process.returncode, output)
 
 
-def refresh(exports: Path, warehouse: Path, name: str) -> Measured:
-    """One `socialkpi refresh`; what it said is kept beside the warehouse (`<run>.log`)."""
+def refresh(exports: Path, warehouse: Path, name: str, lake: Path | None = None) -> Measured:
+    """One `socialkpi refresh` (on Spark, with a lake); what it said is kept beside the warehouse
+    (`<run>.log`)."""
     command = [SOCIALKPI, "refresh", "--exports", str(exports), "--warehouse", str(warehouse)]
-    result = measure(name, command)
+    environment = {"SOCIALKPI_ENGINE": "spark", "SOCIALKPI_LAKE": str(lake)} if lake else {}
+    result = measure(name, command, environment)
     log = warehouse.parent / f"{name.split(' (')[0].replace(' ', '_').replace(',', '')}.log"
     log.write_text(result.output)
     if result.returncode != 0:
@@ -100,6 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="cern")
     parser.add_argument("--workdir", type=Path, default=REPO / ".bench")
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     args = parser.parse_args()
     root = args.workdir / args.scale
     exports, warehouse = root / "exports", root / "warehouse" / "socialkpi.duckdb"
@@ -108,12 +116,24 @@ def main() -> None:
     print(f"{args.scale}: {history} export files written in {time.monotonic() - started:.0f} s", flush=True)
 
     shutil.rmtree(warehouse.parent, ignore_errors=True)
+    # On Spark too: its own warehouse file (the ledger) and lake, the same exports.
+    spark_warehouse, lake = root / "spark" / "warehouse" / "socialkpi.duckdb", root / "spark" / "lake"
+    shutil.rmtree(root / "spark", ignore_errors=True)
+    on_spark = args.engine == "spark"
+    spark_runs: list[Measured] = []
+
+    def both(name: str) -> Measured:
+        measured = refresh(exports, warehouse, name)
+        if on_spark:
+            spark_runs.append(refresh(exports, spark_warehouse, f"Spark: {name}", lake))
+        return measured
+
     load_before = os.getloadavg()[0]
-    full = refresh(exports, warehouse, "full refresh from empty")
-    again = refresh(exports, warehouse, "refresh, no new files")
+    full = both("full refresh from empty")
+    again = both("refresh, no new files")
     day = last_download_day(args.scale)
     added = len(write_scale_exports(exports, args.scale, (day, None)))
-    one_day = refresh(exports, warehouse, f"refresh after one more day ({added} files)")
+    one_day = both(f"refresh after one more day ({added} files)")
     (exports / ".written").unlink()  # the folder now holds the last day too: rewrite next time
 
     database = root / "baseline.duckdb"
@@ -122,6 +142,8 @@ def main() -> None:
     baseline = measure("baseline: DuckDB alone", command)
     load_after = os.getloadavg()[0]
     print_table(args.scale, history, [full, again, one_day, baseline], (load_before, load_after))
+    if on_spark:
+        print_engines(args.scale, [full, again, one_day], spark_runs)
 
 
 # Issue 18's targets per scale: full refresh against the baseline, and no new files and one
@@ -151,6 +173,17 @@ def print_table(scale: str, files: int, runs: list[Measured], load: tuple[float,
     for run in runs:
         figures = f"{run.wall_s:8.1f} | {run.cpu_s:8.1f} | {run.peak_mb:8.0f}"
         print(f"| {run.name:<42} | {figures} | {ratios[run.name]}")
+
+
+def print_engines(scale: str, duckdb_runs: list[Measured], spark_runs: list[Measured]) -> None:
+    """Each refresh on Spark beside the same refresh on DuckDB (Spark's wall time / DuckDB's)."""
+    print()
+    print(f"scale {scale}: the Spark engine (local[2], one machine) beside DuckDB")
+    print(f"| {'run':<42} | {'DuckDB s':>8} | {'Spark s':>8} | {'Spark MB':>8} | Spark / DuckDB")
+    print(f"|{'-' * 44}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 16}")
+    for on_duckdb, on_spark in zip(duckdb_runs, spark_runs, strict=True):
+        figures = f"{on_duckdb.wall_s:8.1f} | {on_spark.wall_s:8.1f} | {on_spark.peak_mb:8.0f}"
+        print(f"| {on_duckdb.name:<42} | {figures} | {on_spark.wall_s / on_duckdb.wall_s:.2f}x")
 
 
 if __name__ == "__main__":

@@ -14,13 +14,18 @@ from pipelines.writer_lock import WarehouseBusy, writing
 
 
 class SocialKpiResource(dg.ConfigurableResource):
-    """The exports folder (path or URL) and the warehouse file every step reads and writes."""
+    """The exports folder (path or URL) and the warehouse file every step reads and writes, and
+    the engine the raw tables and models live on: `duckdb` (in the warehouse file) or `spark`
+    (raw tables as Parquet in `lake`, models built by dbt-spark; README "Growing past one
+    machine"). The asset graph is the same on both."""
 
     exports: str
     warehouse: str
+    engine: str = "duckdb"
+    lake: str = ""
 
     def settings(self) -> Settings:
-        return load_settings(self.exports, self.warehouse)
+        return load_settings(self.exports, self.warehouse, engine=self.engine, lake=self.lake or None)
 
     @contextmanager
     def writing(self, step: str) -> Iterator[None]:
@@ -39,5 +44,10 @@ def build_resources(settings: Settings | None = None) -> dict[str, object]:
     """The resources for these settings (default: the environment's, as load_settings reads it)."""
     settings = settings or load_settings()
     return {
-        "socialkpi": SocialKpiResource(exports=settings.exports, warehouse=str(settings.warehouse)),
+        "socialkpi": SocialKpiResource(
+            exports=settings.exports,
+            warehouse=str(settings.warehouse),
+            engine=settings.engine,
+            lake=str(settings.lake or ""),
+        ),
     }

@@ -24,8 +24,8 @@ from pipelines.errors import DUPLICATE, LOADED
 from pipelines.exports import ExportFile, Listed, list_exports
 from pipelines.formats import ALL_FORMATS
 from pipelines.gc_pause import no_cycle_collection
+from pipelines.lake import expose_lake_tables, file_format, raw_destination
 from pipelines.ledger import LedgerEntry
-from pipelines.memory import duckdb_memory_limit
 from pipelines.progress import Counted
 from pipelines.reader import ParsedExport, lineage_types, table_columns
 from pipelines.reading import FileRead, read_files
@@ -69,17 +69,19 @@ def load_exports(
     pipelines_dir: Path,
     progress: Progress | None = None,
     recheck_failed_checks: bool = False,
+    lake: Path | None = None,
 ) -> LoadReport:
     """Read every new or changed export file, land its rows, and record every file in the ledger.
     `recheck_failed_checks`: the dbt checks changed since files were taken out by one, so those
-    files are read again (the build decides anew)."""
+    files are read again (the build decides anew). `lake`: the rows land there as Parquet (the
+    Spark engine, pipelines/lake.py), not in the warehouse file, which keeps the ledger."""
     say = progress or (lambda _message: None)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    recovery = recover(warehouse, pipelines_dir, dlt_pipelines())
+    recovery = recover(warehouse, pipelines_dir, dlt_pipelines(), lake)
     if recovery:
         say(recovery.describe())
     with open_warehouse(warehouse) as con, no_cycle_collection():
-        run = _Run(seen=ledger.read_ledger(con, recheck_failed_checks), now=datetime.now(UTC))
+        run = _Run(seen=ledger.read_ledger(con, recheck_failed_checks), now=datetime.now(UTC), lake=lake)
     run.report.recovery = recovery
     with no_cycle_collection():
         listing = list(list_exports(exports))
@@ -108,6 +110,7 @@ class _Run:
 
     seen: ledger.LedgerView
     now: datetime
+    lake: Path | None = None  # where the rows land on the Spark engine
     report: LoadReport = field(default_factory=LoadReport)
     parsed_by_channel: dict[str, list[ParsedExport]] = field(default_factory=lambda: defaultdict(list))
     loaded_this_run: dict[str, str] = field(default_factory=dict)
@@ -126,7 +129,7 @@ class _Run:
         if landing:
             mark_landing(pipelines_dir, landing)
         for channel, parsed in self.parsed_by_channel.items():
-            self.report.rows_by_table.update(_land(channel, parsed, warehouse, pipelines_dir, say))
+            self.report.rows_by_table.update(_land(channel, parsed, warehouse, pipelines_dir, say, self.lake))
         self.parsed_by_channel.clear()
         self.parsed_bytes = 0
         # dlt's run objects hold the landed tables in reference cycles, which Python frees only
@@ -134,7 +137,7 @@ class _Run:
         gc.collect()
         checkpoints.reached("ledger")
         with open_warehouse(warehouse) as con:
-            ensure_raw_tables(con)
+            ensure_raw_tables(con, self.lake)
             ledger.record(con, self.report.entries[self.recorded :])
         self.recorded = len(self.report.entries)
         landing_done(pipelines_dir)
@@ -247,12 +250,17 @@ def _joined(values) -> str:
 
 
 def _land(
-    channel: str, parsed: list[ParsedExport], warehouse: Path, pipelines_dir: Path, say: Progress
+    channel: str,
+    parsed: list[ParsedExport],
+    warehouse: Path,
+    pipelines_dir: Path,
+    say: Progress,
+    lake: Path | None,
 ) -> Counter[str]:
-    """One dlt run per channel into dataset `raw_<channel>`, one resource per raw table, each fed
-    whole Arrow tables (the row-by-row path is 25x slower, docs/design.md §9)."""
+    """One dlt run per channel into dataset `raw_<channel>` (of the warehouse file, or of the
+    lake), one resource per raw table, each fed whole Arrow tables (the row-by-row path is 25x
+    slower, docs/design.md §9)."""
     import dlt  # ~1.5 s to import: a refresh with nothing new never needs it
-    from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
     by_table: dict[str, list[pa.Table]] = defaultdict(list)
     for p in parsed:
@@ -272,14 +280,12 @@ def _land(
     ]
     pipeline = dlt.pipeline(
         pipeline_name=f"socialkpi_{channel}",
-        destination=dlt.destinations.duckdb(
-            DuckDbCredentials(str(warehouse), global_config={"memory_limit": duckdb_memory_limit()})
-        ),
+        destination=raw_destination(warehouse, lake),
         dataset_name=f"raw_{channel}",
         pipelines_dir=str(pipelines_dir),
     )
     say(f"loading {rows.total()} {channel} rows: extracting")
-    pipeline.extract(resources)
+    pipeline.extract(resources, loader_file_format=file_format(lake))
     pipeline.normalize()
     say(f"loading {rows.total()} {channel} rows into raw_{channel}")
     checkpoints.reached("dlt-load")
@@ -291,12 +297,22 @@ def _concatenated(by_table: dict[str, list[pa.Table]], table: str) -> Iterator[p
     yield pa.concat_tables(by_table.pop(table), promote_options="default")
 
 
-def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+def ensure_raw_tables(con: duckdb.DuckDBPyConnection, lake: Path | None = None) -> None:
     """Create every declared raw table that no file has filled yet, so dbt's sources always exist
     (a warehouse with only X account-overview files still builds the tweet models, empty), and
     give every raw table each lineage column: a table landed before a column existed (rows landed
     before downloads were timed have no `_downloaded_at`) gets it, NULL in its old rows, so the
-    models read every raw table alike."""
+    models read every raw table alike. With a lake, its tables with files are views first
+    (pipelines/lake.py); their rows all have every lineage column."""
+    if lake is not None:
+        expose_lake_tables(con, lake)
+    views = {
+        name
+        for (name,) in con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_catalog = current_database() and table_type = 'VIEW'"
+        ).fetchall()
+    }
     types = {pa.string(): "varchar", pa.int64(): "bigint", pa.date32(): "date"}
     lineage = {name: types.get(t, "timestamptz") for name, t in lineage_types().items()}
     for fmt in {(f.channel, f.table): f for f in ALL_FORMATS}.values():
@@ -304,6 +320,8 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         table = f"{fmt.raw_schema}.{fmt.table}"
         con.execute(f"create schema if not exists {fmt.raw_schema}")
         typed = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+        if table in views:
+            continue
         con.execute(f"create table if not exists {table} ({typed})")
         for name, kind in lineage.items():
             con.execute(f"alter table {table} add column if not exists {name} {kind}")

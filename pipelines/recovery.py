@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines import ledger
+from pipelines.lake import expose_lake_tables, raw_destination, take_out_rows
 from pipelines.warehouse import open_warehouse
 
 MARKER = "landing.json"
@@ -46,18 +47,21 @@ class Recovery:
         return "a previous load was interrupted: " + "; ".join(parts) + "; those files are loaded again now"
 
 
-def recover(warehouse: Path, pipelines_dir: Path, pipelines: dict[str, str]) -> Recovery:
-    """Undo what a killed load left; `pipelines` maps each dlt pipeline name to its dataset."""
+def recover(
+    warehouse: Path, pipelines_dir: Path, pipelines: dict[str, str], lake: Path | None = None
+) -> Recovery:
+    """Undo what a killed load left; `pipelines` maps each dlt pipeline name to its dataset;
+    `lake`: the raw rows are there (the Spark engine, pipelines/lake.py)."""
     recovery = Recovery()
     for name, dataset in sorted(pipelines.items()):
         if _has_packages(pipelines_dir / name):
-            aborted = _abort_pending(name, dataset, warehouse, pipelines_dir)
+            aborted = _abort_pending(name, dataset, warehouse, pipelines_dir, lake)
             if aborted:
                 recovery.aborted_packages[name] = aborted
     marker = pipelines_dir / MARKER
     if marker.exists():
         landing = json.loads(marker.read_text())
-        recovery.files, recovery.removed_rows = _remove_unrecorded_rows(warehouse, landing)
+        recovery.files, recovery.removed_rows = _remove_unrecorded_rows(warehouse, landing, lake)
         marker.unlink()
     return recovery
 
@@ -73,12 +77,12 @@ def _has_packages(pipeline_dir: Path) -> bool:
     return any(child.is_dir() for folder in folders for child in folder.iterdir())
 
 
-def _abort_pending(name: str, dataset: str, warehouse: Path, pipelines_dir: Path) -> int:
+def _abort_pending(name: str, dataset: str, warehouse: Path, pipelines_dir: Path, lake: Path | None) -> int:
     import dlt  # ~1.5 s to import: only when a package is pending
 
     pipeline = dlt.pipeline(
         pipeline_name=name,
-        destination=dlt.destinations.duckdb(str(warehouse)),
+        destination=raw_destination(warehouse, lake),
         dataset_name=dataset,
         pipelines_dir=str(pipelines_dir),
     )
@@ -94,11 +98,15 @@ def _abort_pending(name: str, dataset: str, warehouse: Path, pipelines_dir: Path
     return pending
 
 
-def _remove_unrecorded_rows(warehouse: Path, landing: dict[str, list[str]]) -> tuple[int, int]:
+def _remove_unrecorded_rows(
+    warehouse: Path, landing: dict[str, list[str]], lake: Path | None
+) -> tuple[int, int]:
     """Delete, from each raw table the killed run was landing into, the rows of its files that the
     ledger does not list as loaded. Returns (files, rows)."""
     removed, files = 0, set()
     with open_warehouse(warehouse) as con:
+        if lake is not None:  # a table's first landing may have been killed before its view
+            expose_lake_tables(con, lake)
         tables = {
             f"{schema}.{name}"
             for schema, name in con.execute(
@@ -110,12 +118,9 @@ def _remove_unrecorded_rows(warehouse: Path, landing: dict[str, list[str]]) -> t
             orphans = sorted(set(shas) - loaded)
             if table not in tables or not orphans:
                 continue
-            where = "where _file_sha256 in (select unnest(?))"
-            landed = con.execute(f"select _file_sha256, count(*) from {table} {where} group by 1", [orphans])
-            for sha, count in landed.fetchall():
+            for sha, count in take_out_rows(con, table, orphans, lake).items():
                 removed += count
                 files.add(sha)
-            con.execute(f"delete from {table} {where}", [orphans])
     return len(files), removed
 
 

@@ -16,6 +16,11 @@ EXPORTS_ENV = "SOCIALKPI_EXPORTS"
 WAREHOUSE_ENV = "SOCIALKPI_WAREHOUSE"
 TIMEZONE_ENV = "SOCIALKPI_TIMEZONE"
 COMMENTS_FROM_ENV = "SOCIALKPI_COMMENTS_FROM"
+# The engine the raw tables and the models live on (README "Growing past one machine"): `duckdb`,
+# the warehouse file, or `spark`, a lake of Parquet folders that dbt-spark builds from.
+ENGINE_ENV = "SOCIALKPI_ENGINE"
+ENGINES = ("duckdb", "spark")
+LAKE_ENV = "SOCIALKPI_LAKE"
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,14 @@ class Settings:
     warehouse: Path
     # Demo comments (a folder `socialkpi demo` wrote) served locally instead of the platform APIs.
     comments_from: Path | None = None
+    # On the Spark engine, the lake folder dlt lands the raw tables in; None on DuckDB, where they
+    # are in the warehouse file. The warehouse file is still the loader's own record on Spark:
+    # the ledger, the run state, and views over the lake's raw tables (pipelines/lake.py).
+    lake: Path | None = None
+
+    @property
+    def engine(self) -> str:
+        return "spark" if self.lake else "duckdb"
 
     @property
     def published_dir(self) -> Path:
@@ -71,18 +84,38 @@ def load_settings(
     exports: str | None = None,
     warehouse: str | os.PathLike | None = None,
     comments_from: str | os.PathLike | None = None,
+    engine: str | None = None,
+    lake: str | os.PathLike | None = None,
 ) -> Settings:
-    """Command-line values first, then the environment, then the documented defaults."""
+    """Command-line values first (Dagster's resource gives the engine and the lake), then the
+    environment, then the documented defaults."""
     exports = exports or os.environ.get(EXPORTS_ENV) or "./exports"
     warehouse = warehouse or os.environ.get(WAREHOUSE_ENV) or "./warehouse/socialkpi.duckdb"
     comments_from = comments_from or os.environ.get(COMMENTS_FROM_ENV)
     if "://" not in exports:
         exports = str(Path(exports).resolve())
+    warehouse = Path(warehouse).resolve()
     return Settings(
         exports=exports,
-        warehouse=Path(warehouse).resolve(),
+        warehouse=warehouse,
         comments_from=Path(comments_from).resolve() if comments_from else None,
+        lake=lake_of(warehouse, engine, lake),
     )
+
+
+class UnknownEngine(ValueError):
+    """SOCIALKPI_ENGINE names no engine socialkpi runs on."""
+
+
+def lake_of(warehouse: Path, engine: str | None = None, lake: str | os.PathLike | None = None) -> Path | None:
+    """The lake on the Spark engine (SOCIALKPI_LAKE, by default `lake` beside the warehouse
+    file's folder); None on DuckDB."""
+    engine = (engine or os.environ.get(ENGINE_ENV) or "duckdb").strip().lower()
+    if engine not in ENGINES:
+        raise UnknownEngine(f"{ENGINE_ENV}={engine!r}: use one of {', '.join(ENGINES)}")
+    if engine == "duckdb":
+        return None
+    return Path(lake or os.environ.get(LAKE_ENV) or warehouse.parent.parent / "lake").resolve()
 
 
 def schedule_timezone() -> str:

@@ -12,10 +12,12 @@ change together or not at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
 from pipelines import ledger
+from pipelines.lake import take_out_rows
 
 # Raw tables that hold export rows: every table of a `raw_*` schema with the lineage column.
 _RAW_TABLES = (
@@ -58,22 +60,24 @@ def loaded_at_path(con: duckdb.DuckDBPyConnection, path: str) -> dict[str, str]:
     return ledger.loaded_at_paths(con, [path])
 
 
-def unload(con: duckdb.DuckDBPyConnection, reasons: dict[str, str]) -> tuple[list[Unloaded], list[str]]:
+def unload(
+    con: duckdb.DuckDBPyConnection, reasons: dict[str, str], lake: Path | None = None
+) -> tuple[list[Unloaded], list[str]]:
     """Delete every raw row of the files `reasons` names (content hash -> why) and mark their
     loaded ledger entries quarantined with that reason. Call inside a transaction. Returns the
-    files, and the raw tables rows left."""
+    files, and the raw tables rows left. With a lake (the Spark engine) the rows leave its
+    Parquet files first, file by file: the transaction then covers only the ledger and the run
+    state, and a failure between the two shows as rows the ledger lists but raw lacks, which
+    reconciliation reports (pipelines/reconcile.py)."""
     if not reasons:
         return [], []
     hashes = sorted(reasons)
     rows: dict[str, int] = dict.fromkeys(hashes, 0)
     emptied: list[str] = []
     for table in raw_tables(con):
-        where = "where _file_sha256 in (select unnest(?))"
-        found = con.execute(f"select _file_sha256, count(*) from {table} {where} group by 1", [hashes])
-        for sha, count in found.fetchall():
+        for sha, count in take_out_rows(con, table, hashes, lake).items():
             rows[sha] += count
             emptied.append(table)
-        con.execute(f"delete from {table} {where}", [hashes])
     paths = ledger.loaded_paths_of(con, hashes)
     ledger.mark_taken_out(con, {sha: reasons[sha] for sha in hashes})
     held = [Unloaded(sha, paths.get(sha, sha), rows[sha], reasons[sha]) for sha in hashes]

@@ -7,15 +7,17 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
 from pipelines.comments.config import PLATFORMS
 from pipelines.comments.load import FORGOTTEN_TABLE, CommentsReport, ensure_comment_tables, load_comments
 from pipelines.comments.privacy import pseudonym, pseudonym_key
+from pipelines.lake import delete_rows
 from pipelines.settings import Settings
 from pipelines.warehouse import open_warehouse
-from socialkpi.build.dbt_runner import build_models
+from socialkpi.build.dbt_runner import BuildFailed, build_models
 from socialkpi.publish import postgres as publish_postgres
 from socialkpi.publish.marts import PublishResult, publish
 from socialkpi.publish.swap import remove_tree
@@ -29,11 +31,14 @@ def load(settings: Settings, progress: Progress | None = None) -> CommentsReport
     """Comments of every configured platform; with settings.comments_from, the demo's recorded
     answers served on 127.0.0.1 and read by the same dlt sources over HTTP."""
     if settings.comments_from is None:
-        return load_comments(settings.warehouse, settings.pipelines_dir, progress=progress)
+        return load_comments(
+            settings.warehouse, settings.pipelines_dir, progress=progress, lake=settings.lake
+        )
     from pipelines.comments.replay_server import CommentApi, load_dataset, replay_sources
 
     with CommentApi(load_dataset(settings.comments_from)) as api:
-        return load_comments(settings.warehouse, settings.pipelines_dir, replay_sources(api), progress)
+        sources = replay_sources(api)
+        return load_comments(settings.warehouse, settings.pipelines_dir, sources, progress, settings.lake)
 
 
 @dataclass(frozen=True)
@@ -50,14 +55,14 @@ def forget(settings: Settings, author: str, progress: Progress | None = None) ->
     pseudonyms = sorted({pseudonym(pseudonym_key(), channel, author) for channel in PLATFORMS})
     with open_warehouse(settings.warehouse) as con:
         ensure_comment_tables(con)
-        rows = _delete_everywhere(con, pseudonyms)
+        rows = _delete_everywhere(con, pseudonyms, settings.lake)
         con.executemany(
             f"insert or ignore into {FORGOTTEN_TABLE} values (?, current_timestamp)",
             [[p] for p in pseudonyms],
         )
         con.execute("checkpoint")
     say("rebuilding the comment models (dbt build)")
-    build_models(settings, "--select", COMMENT_MODELS, progress=progress)
+    _rebuild_comment_models(settings, progress)
     if not settings.published_marts.exists():
         return Forgotten(rows, None)
     say("publishing the marts without them")
@@ -67,29 +72,45 @@ def forget(settings: Settings, author: str, progress: Progress | None = None) ->
     return Forgotten(rows, published)
 
 
-def _delete_everywhere(con: duckdb.DuckDBPyConnection, pseudonyms: list[str]) -> dict[str, int]:
+def _delete_everywhere(
+    con: duckdb.DuckDBPyConnection, pseudonyms: list[str], lake: Path | None
+) -> dict[str, int]:
     """Delete from every base table with an author_pseudonym column (raw, dlt's staging, marts,
-    stored test failures in audit), whatever its schema."""
+    stored test failures in audit), whatever its schema; on the Spark engine also from the
+    lake's comment tables (views here over their Parquet files, pipelines/lake.py)."""
+    kinds = ["BASE TABLE", "VIEW"] if lake is not None else ["BASE TABLE"]
     tables = con.execute(
         """
         select c.table_schema, c.table_name
         from information_schema.columns as c
         inner join information_schema.tables as t using (table_catalog, table_schema, table_name)
-        where c.column_name = 'author_pseudonym' and t.table_type = 'BASE TABLE'
+        where c.column_name = 'author_pseudonym' and list_contains(?, t.table_type)
             and c.table_catalog = current_database()
         order by all
-        """
+        """,
+        [kinds],
     ).fetchall()
     deleted = {}
     for schema, table in tables:
         if f"{schema}.{table}" == FORGOTTEN_TABLE:
             continue
-        (count,) = con.execute(
-            f'delete from "{schema}"."{table}" where author_pseudonym in (select unnest(?))', [pseudonyms]
-        ).fetchone()
+        count = sum(delete_rows(con, f'"{schema}"."{table}"', "author_pseudonym", pseudonyms, lake).values())
         if count:
             deleted[f"{schema}.{table}"] = count
     return deleted
+
+
+def _rebuild_comment_models(settings: Settings, progress: Progress | None) -> None:
+    """Everything dbt builds from the comments, again: in the warehouse file, or on Spark, where
+    the tables it rebuilds replace those that held the author's rows."""
+    if settings.lake is None:
+        build_models(settings, "--select", COMMENT_MODELS, progress=progress)
+        return
+    from socialkpi.build.spark import build_on_spark
+
+    failed = build_on_spark(settings.lake, settings.warehouse, "--select", COMMENT_MODELS, progress=progress)
+    if failed:
+        raise BuildFailed(f"rebuilding the comment models on Spark failed: {', '.join(failed[:5])}")
 
 
 def _replace_rollback_copies(settings: Settings) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -66,6 +67,7 @@ def load(settings: Settings, progress: Progress | None = None) -> LoadReport:
         settings.pipelines_dir,
         progress,
         recheck_failed_checks=runstate.checks_changed(settings),
+        lake=settings.lake,
     )
 
 
@@ -111,12 +113,20 @@ def build(
         plan = runstate.BuildPlan(
             False, (), "building every model (asked for; nothing new since the last build)"
         )
+    if settings.lake is not None and not plan.skip:
+        plan = runstate.BuildPlan(
+            False, plan.dbt_arguments, f"{plan.why}, on Spark: each model rebuilt whole"
+        )
     say(plan.why)
     if plan.skip:
         return Built(plan)
     started_at = datetime.now(UTC).isoformat()
     runstate.record(settings, runstate.BUILD_STARTED, inputs)
-    quarantined = build_isolating(settings, plan.dbt_arguments, progress, rounds)
+    if settings.lake is not None:
+        quarantined = []
+        _build_on_spark(settings, plan.dbt_arguments, progress, rounds)
+    else:
+        quarantined = build_isolating(settings, plan.dbt_arguments, progress, rounds)
     if not selection:
         # A quarantine took files out: the build that passed was made from the files left.
         built_from = runstate.current_inputs(settings) if quarantined else inputs
@@ -124,6 +134,27 @@ def build(
     with open_warehouse(settings.warehouse) as con:
         adopt_decided_channels(con)  # the platform of each Meta series file, as the marts have it
     return Built(plan, quarantined)
+
+
+def _build_on_spark(
+    settings: Settings,
+    dbt_arguments: tuple[str, ...],
+    progress: Progress | None,
+    rounds: list[DbtEvents] | None,
+) -> None:
+    """The build on the Spark engine (socialkpi/build/spark.py). A failing blocking check fails
+    the build there: no file is quarantined (socialkpi/build/isolation.py reads the failing rows
+    from the warehouse file, where Spark's models are not), and nothing publishes."""
+    from socialkpi.build.spark import build_on_spark  # imports Spark's Python side: only here
+
+    arguments = tuple(argument for argument in dbt_arguments if argument != "--full-refresh")
+    events: DbtEvents = []
+    if rounds is not None:
+        rounds.append(events)
+    failed = build_on_spark(settings.lake, settings.warehouse, *arguments, progress=progress, events=events)
+    if failed:
+        shown = ", ".join(failed[:5]) + (f" and {len(failed) - 5} more" if len(failed) > 5 else "")
+        raise BuildFailed(f"dbt build on Spark failed: {shown} (see {settings.lake / 'logs' / 'dbt.log'})")
 
 
 def publish(settings: Settings, postgres_url: str | None = None) -> PublishResult:
@@ -158,7 +189,8 @@ def refresh(
     change since they last succeeded are skipped; no publish result (None) when the published
     copy already held the current marts."""
     say = progress or (lambda _message: None)
-    with parsed_meanwhile(settings):
+    # On Spark, dbt parses for the Spark target in the build's own process (socialkpi/build/spark.py).
+    with parsed_meanwhile(settings) if settings.lake is None else nullcontext():
         report = load(settings, progress)
         comments_report = load_comments(settings, progress)
         say(f"reconciled {reconcile(settings.warehouse)} loaded files with raw")

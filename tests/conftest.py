@@ -32,10 +32,12 @@ def require_samples() -> Path:
     return SAMPLES
 
 
-def run_cli(*args: str, settings: Settings | None = None, check: bool = False) -> subprocess.CompletedProcess:
-    """Run the installed `socialkpi` console script as a user would."""
+def run_cli(
+    *args: str, settings: Settings | None = None, check: bool = False, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run the installed `socialkpi` console script as a user would (`env`: variables it also gets)."""
     location = ["--exports", settings.exports, "--warehouse", str(settings.warehouse)] if settings else []
-    env = {k: v for k, v in os.environ.items() if k != "SOCIALKPI_DEBUG"}
+    env = {k: v for k, v in os.environ.items() if k != "SOCIALKPI_DEBUG"} | (env or {})
     env["SOCIALKPI_PSEUDONYM_KEY"] = TEST_PSEUDONYM_KEY
     result = subprocess.run(
         [SOCIALKPI, *args, *location], capture_output=True, text=True, env=env, timeout=600, check=False

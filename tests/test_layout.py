@@ -53,6 +53,7 @@ DUCKDB_OPENERS = {
     "bench/extract.py": "the published copy, read-only, for the extract benchmark",
     "bench/baseline.py": "DuckDB alone, the benchmark's baseline",
     "bench/big_account.py": "DuckDB in memory, writing the big account's export",
+    "pipelines/lake.py": "DuckDB in memory, rewriting a lake table's Parquet files without a file's rows",
 }
 PRODUCT_FOLDERS = ("pipelines", "socialkpi", "orchestration", "bench")
 

@@ -1,21 +1,25 @@
-"""The same dbt project on Apache Spark (SOCIALKPI_ENGINE=spark): every model builds and every
-test passes there, and every mart holds what the DuckDB build of the same raw rows holds.
-
-The raw rows are the demo refresh's, written into a lake folder as Parquet, one folder per raw
-table (`<lake>/raw_<channel>/<table>/`, the layout dlt's filesystem destination writes), by
-`python -m socialkpi.build.spark --raw-from`, which then builds on Spark in local mode."""
+"""The pipeline on Apache Spark (SOCIALKPI_ENGINE=spark): `socialkpi refresh` lands the demo
+exports and comments into a lake as Parquet through dlt's filesystem destination, builds every
+model and runs every test on Spark in local mode, and publishes; every published mart holds what
+the DuckDB refresh of the same exports holds. A second refresh with nothing new changes nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
-import subprocess
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from pipelines.comments.privacy import pseudonym
+from pipelines.comments.replay_server import load_dataset
+from pipelines.ledger import loaded_row_counts
+from pipelines.reconcile import raw_tables
+from pipelines.settings import Settings, load_settings
+from tests.conftest import run_cli
 
 REPO = Path(__file__).resolve().parents[1]
 MODELS = REPO / "dbt_project" / "models"
@@ -23,26 +27,51 @@ MODELS = REPO / "dbt_project" / "models"
 BUILD_TIME_COLUMNS = {("data_quality", "detected_at")}
 
 
+def spark_engine(lake: Path) -> dict[str, str]:
+    return {"SOCIALKPI_ENGINE": "spark", "SOCIALKPI_LAKE": str(lake)}
+
+
+def lake_files(lake: Path) -> dict[str, tuple[int, int]]:
+    """Every file of the lake's raw datasets: size and modification time."""
+    return {
+        str(path.relative_to(lake)): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in sorted(lake.glob("raw_*/**/*"))
+        if path.is_file()
+    }
+
+
+@dataclass(frozen=True)
+class SparkRefresh:
+    settings: Settings
+    lake: Path
+    first: str  # what each refresh said
+    second: str
+    second_code: int
+    lake_after_first: dict[str, tuple[int, int]]
+    lake_after_second: dict[str, tuple[int, int]]
+
+
 @pytest.fixture(scope="module")
-def spark_lake(demo_refresh, tmp_path_factory) -> Path:
-    lake = tmp_path_factory.mktemp("lake")
-    built = subprocess.run(
-        [
-            sys.executable,
-            *("-m", "socialkpi.build.spark", "--lake", str(lake)),
-            *("--raw-from", str(demo_refresh.warehouse)),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=lake,
-        timeout=900,
-        check=False,
+def spark_refresh(demo_exports, demo_comments, tmp_path_factory) -> SparkRefresh:
+    root = tmp_path_factory.mktemp("spark")
+    lake = root / "lake"
+    settings = load_settings(str(demo_exports), root / "warehouse" / "socialkpi.duckdb", demo_comments)
+    refresh = ("refresh", "--comments-from", str(demo_comments))
+    first = run_cli(*refresh, settings=settings, env=spark_engine(lake))
+    said = first.stdout + first.stderr
+    failures = [line for line in said.splitlines() if re.search(r"ERROR|FAIL|rror", line)]
+    assert first.returncode == 0, "the refresh on Spark failed:\n" + "\n".join(failures[-30:]) + said[-3000:]
+    after_first = lake_files(lake)
+    second = run_cli(*refresh, settings=settings, env=spark_engine(lake))
+    return SparkRefresh(
+        settings,
+        lake,
+        said,
+        second.stdout + second.stderr,
+        second.returncode,
+        after_first,
+        lake_files(lake),
     )
-    summary = [line for line in built.stdout.splitlines() if re.search(r"Done\.|ERROR|FAIL|Error", line)]
-    assert built.returncode == 0, (
-        "dbt build on Spark failed:\n" + "\n".join(summary[-30:]) + built.stderr[-2000:]
-    )
-    return lake
 
 
 def comparable(value):
@@ -62,8 +91,8 @@ def rows_of(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     return sorted(rows, key=lambda row: tuple((value is None, str(value)) for value in row))
 
 
-def test_every_mart_built_on_spark_holds_what_the_duckdb_build_of_the_same_raw_rows_holds(
-    demo_refresh, spark_lake
+def test_every_mart_published_from_spark_holds_what_the_duckdb_refresh_of_the_same_exports_holds(
+    demo_refresh, spark_refresh
 ):
     with duckdb.connect(str(demo_refresh.warehouse), read_only=True) as con:
         con.execute("set TimeZone = 'UTC'")
@@ -74,21 +103,22 @@ def test_every_mart_built_on_spark_holds_what_the_duckdb_build_of_the_same_raw_r
             ).fetchall()
         ]
         assert len(marts) > 20
+        con.execute(f"attach '{spark_refresh.settings.published_marts}' as spark (read_only)")
         different = []
         for mart in marts:
             columns = [
                 name
                 for (name,) in con.execute(
                     "select column_name from information_schema.columns"
-                    " where table_schema = 'marts' and table_name = ? order by ordinal_position",
+                    " where table_catalog = current_database() and table_schema = 'marts'"
+                    " and table_name = ? order by ordinal_position",
                     [mart],
                 ).fetchall()
                 if (mart, name) not in BUILD_TIME_COLUMNS
             ]
             listed = ", ".join(f'"{name}"' for name in columns)
             on_duckdb = rows_of(con, f"select {listed} from marts.{mart}")
-            files = spark_lake / "warehouse" / "marts.db" / mart
-            on_spark = rows_of(con, f"select {listed} from read_parquet('{files}/*.parquet')")
+            on_spark = rows_of(con, f"select {listed} from spark.marts.{mart}")
             if len(on_duckdb) != len(on_spark):
                 different.append(f"{mart}: {len(on_duckdb)} rows on DuckDB, {len(on_spark)} on Spark")
                 continue
@@ -99,11 +129,120 @@ def test_every_mart_built_on_spark_holds_what_the_duckdb_build_of_the_same_raw_r
                     different.append(
                         f"{mart}.{column}: {unequal[0][0]!r} on DuckDB, {unequal[0][1]!r} on Spark"
                     )
+        (posts,) = con.execute("select count(*) from spark.marts.all_posts").fetchone()
     assert not different, "marts that differ between the engines:\n" + "\n".join(different)
-    # the demo's marts are not empty: equal empty tables would prove nothing
-    with duckdb.connect(str(demo_refresh.warehouse), read_only=True) as con:
-        (posts,) = con.execute("select count(*) from marts.all_posts").fetchone()
-    assert posts > 1000
+    assert posts > 1000  # equal empty tables would prove nothing
+
+
+def test_on_spark_the_raw_rows_are_parquet_in_the_lake_and_the_warehouse_file_keeps_only_the_ledger(
+    spark_refresh,
+):
+    tweets = list((spark_refresh.lake / "raw_twitter" / "tweets").glob("*.parquet"))
+    assert tweets, "no Parquet file of raw_twitter.tweets in the lake"
+    with duckdb.connect(str(spark_refresh.settings.warehouse), read_only=True) as con:
+        holding_rows = [
+            f"{schema}.{table}"
+            for schema, table in con.execute(
+                "select table_schema, table_name from information_schema.tables"
+                " where table_schema like 'raw%' and table_type = 'BASE TABLE'"
+            ).fetchall()
+            if con.execute(f"select count(*) from {schema}.{table}").fetchone()[0]
+            and f"{schema}.{table}" not in ("raw_ledger.export_files", "raw_ledger.refresh_state")
+        ]
+        (ledger_rows,) = con.execute(f"select sum(rows_read) from ({loaded_row_counts()})").fetchone()
+        in_lake = 0
+        for table in raw_tables():
+            folder = spark_refresh.lake.joinpath(*table.split("."))
+            if any(folder.glob("*.parquet")):
+                in_lake += con.execute(f"select count(*) from read_parquet('{folder}/*.parquet')").fetchone()[
+                    0
+                ]
+    assert holding_rows == []
+    assert in_lake == ledger_rows > 1000  # every loaded row, once
+
+
+def test_a_second_spark_refresh_with_no_new_files_builds_nothing_and_changes_nothing_in_the_lake(
+    spark_refresh,
+):
+    assert spark_refresh.second_code == 0, spark_refresh.second[-3000:]
+    assert "dbt build skipped" in spark_refresh.second
+    assert "publish skipped" in spark_refresh.second
+    assert spark_refresh.lake_after_second == spark_refresh.lake_after_first
+
+
+def lake_rows_of(folder: Path, pseudonyms: list[str]) -> dict[str, int]:
+    """Rows by table folder under `folder` (any depth) that hold one of these pseudonyms."""
+    counts = {}
+    with duckdb.connect() as con:
+        for table in sorted({path.parent for path in folder.rglob("*.parquet")}):
+            files = f"{table}/*.parquet"
+            columns = [
+                row[0] for row in con.execute(f"describe select * from read_parquet('{files}')").fetchall()
+            ]
+            if "author_pseudonym" in columns and table.name != "forgotten_authors":
+                (count,) = con.execute(
+                    f"select count(*) from read_parquet('{files}') where list_contains(?, author_pseudonym)",
+                    [pseudonyms],
+                ).fetchone()
+                counts[str(table.relative_to(folder))] = count
+    return {table: count for table, count in counts.items() if count}
+
+
+def test_forget_on_spark_erases_the_author_from_the_lake_spark_s_tables_and_the_published_marts(
+    spark_refresh, demo_comments
+):
+    """Runs after the tests above (one module, one worker, in order): it changes the lake."""
+    from tests.test_comment_privacy import KEY, _most_active_youtube_commenter, rows_of
+
+    author = _most_active_youtube_commenter(load_dataset(demo_comments))
+    theirs = [pseudonym(KEY, channel, author) for channel in ("youtube", "facebook", "instagram")]
+    before = lake_rows_of(spark_refresh.lake, theirs)
+    assert "raw_comments/youtube" in before
+    assert any(table.startswith("warehouse/marts.db/") for table in before), before
+    assert rows_of(spark_refresh.settings.published_marts, theirs)
+
+    forgot = run_cli(
+        "forget", "--author", author, settings=spark_refresh.settings, env=spark_engine(spark_refresh.lake)
+    )
+
+    assert forgot.returncode == 0, (forgot.stdout + forgot.stderr)[-3000:]
+    assert lake_rows_of(spark_refresh.lake, theirs) == {}
+    for database in (spark_refresh.settings.published_marts, spark_refresh.settings.previous_marts):
+        assert rows_of(database, theirs) == {}, database
+
+
+def test_dagster_materializes_the_same_dbt_assets_on_spark_with_the_engine_as_its_resource(
+    spark_refresh, dbt_manifest
+):
+    """In this process: the Spark session starts here and stops after the build, and the
+    environment it needed is given back (a later test's settings stay on DuckDB)."""
+    import dagster as dg
+
+    from orchestration.definitions import defs as build_defs
+    from orchestration.resources import build_resources
+
+    defs = build_defs()
+    resources = build_resources(spark_refresh.settings)
+    assert (resources["socialkpi"].engine, resources["socialkpi"].lake) == ("spark", str(spark_refresh.lake))
+    mart = dg.AssetKey(["marts", "youtube_videos"])
+    assert mart in {node.key for node in defs.resolve_asset_graph().asset_nodes}
+    started = spark_refresh.lake / "warehouse" / "marts.db" / "youtube_videos"
+    files_before = sorted(started.glob("*.parquet"))
+
+    job = defs.resolve_implicit_global_asset_job_def()
+    result = job.execute_in_process(
+        resources=resources,
+        instance=dg.DagsterInstance.ephemeral(),
+        asset_selection=[mart],
+        raise_on_error=False,
+    )
+
+    assert result.success
+    events = {e.asset_key: e for e in result.get_asset_materialization_events()}
+    assert mart in events
+    assert events[mart].materialization.metadata["dagster/row_count"].value > 0
+    assert sorted(started.glob("*.parquet")) != files_before  # Spark wrote the mart again
+    assert load_settings(spark_refresh.settings.exports, spark_refresh.settings.warehouse).engine == "duckdb"
 
 
 def test_no_model_file_names_an_engine():

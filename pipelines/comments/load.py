@@ -26,6 +26,7 @@ from pipelines.comments.graph import facebook_comments, instagram_comments
 from pipelines.comments.privacy import pseudonym_key
 from pipelines.comments.rows import COLUMNS
 from pipelines.comments.youtube import youtube_comments
+from pipelines.lake import expose_lake_tables, file_format, raw_destination
 from pipelines.warehouse import open_warehouse
 
 PIPELINE = "socialkpi_comments"
@@ -56,9 +57,11 @@ def load_comments(
     pipelines_dir: Path,
     sources: list[CommentSource | Skipped] | None = None,
     progress: Progress | None = None,
+    lake: Path | None = None,
 ) -> CommentsReport:
     """Load new comments of every source (default: the configured ones); refuse to touch anyone's
-    comments without a pseudonymisation key."""
+    comments without a pseudonymisation key. `lake`: they land there as Parquet (the Spark
+    engine, pipelines/lake.py)."""
     say = progress or (lambda _message: None)
     sources = configured_sources() if sources is None else sources
     report = CommentsReport(skipped=[s for s in sources if isinstance(s, Skipped)])
@@ -67,31 +70,35 @@ def load_comments(
     if runnable:
         key = pseudonym_key()
         forgotten = forgotten_authors(warehouse)
-        pipeline = comments_pipeline(warehouse, pipelines_dir)
+        pipeline = comments_pipeline(warehouse, pipelines_dir, lake)
         for source in runnable:
             say(f"loading {source.channel} comments from {source.api.base_url}")
-            _run(pipeline, source, key, forgotten, report)
+            _run(pipeline, source, key, forgotten, report, file_format(lake))
     with open_warehouse(warehouse) as con:
+        if lake is not None:
+            expose_lake_tables(con, lake)
         ensure_comment_tables(con)
     return report
 
 
-def comments_pipeline(warehouse: Path, pipelines_dir: Path) -> dlt.Pipeline:
+def comments_pipeline(warehouse: Path, pipelines_dir: Path, lake: Path | None = None) -> dlt.Pipeline:
     # Pipeline-scoped dlt settings: drop a completed load's files, empty the merge staging tables.
     for setting in ("LOAD__DELETE_COMPLETED_JOBS", "LOAD__TRUNCATE_STAGING_DATASET"):
         os.environ.setdefault(f"{PIPELINE.upper()}__{setting}", "true")
     return dlt.pipeline(
         pipeline_name=PIPELINE,
-        destination=dlt.destinations.duckdb(str(warehouse)),
+        destination=raw_destination(warehouse, lake),
         dataset_name=DATASET,
         pipelines_dir=str(pipelines_dir),
     )
 
 
-def _run(pipeline, source: CommentSource, key: bytes, forgotten: frozenset[str], report) -> None:
+def _run(
+    pipeline, source: CommentSource, key: bytes, forgotten: frozenset[str], report, loader_file_format
+) -> None:
     resource = RESOURCES[source.channel](source, key, forgotten)
     try:
-        pipeline.run(resource).raise_on_failed_jobs()
+        pipeline.run(resource, loader_file_format=loader_file_format).raise_on_failed_jobs()
     except PipelineStepFailed as failed:
         reason = _api_reason(failed)
         if reason is None:

@@ -128,11 +128,7 @@ def run_dbt(
     _point_dbt_at(settings)
     # How many models run at once within the memory limit (pipelines/memory.py).
     threads = ("--threads", str(dbt_threads()))
-    callbacks = [_progress_callback(progress)] if progress else []
-    callbacks.append(_checkpoint_during_build())
-    if events is not None:
-        callbacks.append(_result_events_into(events))
-    result = _invoke(dbt_args(command, "--quiet", *threads, *extra), callbacks)
+    result = invoke_observed(dbt_args(command, "--quiet", *threads, *extra), progress, events)
     if command == "build" and threads[1] != "1" and _ran_out_of_memory_only(result):
         threads = ("--threads", "1")
         result = _retry_one_at_a_time(result, extra, progress, events)
@@ -141,6 +137,18 @@ def run_dbt(
         summary = _failure_summary(result, settings, stored, one_at_a_time=threads[1] == "1")
         raise BuildFailed(summary, _failed_nodes(result, stored))
     return result
+
+
+def invoke_observed(
+    args: list[str], progress: Callable[[str], None] | None = None, events: DbtEvents | None = None
+):
+    """One dbt invocation in this process, as every build runs (on either engine): its progress
+    said, the crash-test checkpoint, and each node's result event into `events` when given."""
+    callbacks = [_progress_callback(progress)] if progress else []
+    callbacks.append(_checkpoint_during_build())
+    if events is not None:
+        callbacks.append(_result_events_into(events))
+    return _invoke(args, callbacks)
 
 
 def _invoke(args: list[str], callbacks: list | None = None):

@@ -172,7 +172,7 @@ def quarantine(settings: Settings, reasons: dict[str, str]) -> tuple[list[Unload
     with open_warehouse(settings.warehouse) as con:
         con.execute("begin transaction")
         try:
-            held, tables = unload(con, reasons)
+            held, tables = unload(con, reasons, settings.lake)
             runstate.forget_passed_build(con)
             con.execute("commit")
         except Exception:

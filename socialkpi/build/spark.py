@@ -8,11 +8,13 @@ every test there (dbt_project/profiles.yml, target `spark`), in this process.
 Every Spark build is a full refresh: the lake's tables are Parquet files, which cannot delete rows,
 so an incremental model is built whole (dbt_project/macros/spark_full_refresh.sql).
 
-    python -m socialkpi.build.spark --lake <folder> [--raw-from <warehouse.duckdb>]
+`socialkpi refresh` with SOCIALKPI_ENGINE=spark lands the raw rows into the lake and builds here
+(socialkpi/steps.py); this module also runs alone:
+
+    python -m socialkpi.build.spark --lake <folder> (--warehouse <its ledger> | --raw-from <warehouse>)
 
 `--raw-from` first writes a DuckDB warehouse's raw tables into the lake as Parquet, replacing
-what the lake held: until the loader lands into a lake itself, that is how the rows the DuckDB
-loader landed reach Spark.
+what the lake held: how a warehouse loaded on DuckDB moves to Spark.
 """
 
 from __future__ import annotations
@@ -20,19 +22,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
 import yaml
 
-from pipelines.formats import ALL_FORMATS
-from pipelines.reader import lineage_types, table_columns
-from pipelines.settings import DBT_PROJECT_DIR
-
-ENGINE_ENV = "SOCIALKPI_ENGINE"
-LAKE_ENV = "SOCIALKPI_LAKE"
-# Spark's names for the types of the declared lineage columns (pipelines/reader.py).
-_SPARK_TYPES = {"string": "string", "int64": "bigint", "date32[day]": "date"}
+from pipelines.lake import copy_kept_tables, expose_built_tables, placeholder_tables, table_folders
+from pipelines.settings import DBT_PROJECT_DIR, ENGINE_ENV, LAKE_ENV
+from pipelines.warehouse import open_warehouse
+from socialkpi.build.dbt_runner import DbtEvents, invoke_observed
 
 
 def spark_parameters(lake: Path) -> dict[str, str]:
@@ -67,32 +67,56 @@ def start_spark(lake: Path):
     return session
 
 
-def raw_table_statements(lake: Path) -> list[str]:
-    """SQL naming every raw table of the lake in Spark's catalogue: each table folder found
-    (columns as its Parquet files give them), and each declared export table no file has
-    filled yet, empty, with its declared columns, so dbt's sources always exist."""
+# Spark's names for the DuckDB types of the warehouse file's empty raw tables.
+_SPARK_TYPES = {
+    "VARCHAR": "string",
+    "BIGINT": "bigint",
+    "INTEGER": "int",
+    "DOUBLE": "double",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "TIMESTAMP WITH TIME ZONE": "timestamp",
+    "TIMESTAMP": "timestamp_ntz",
+    "VARCHAR[]": "array<string>",
+    "JSON": "string",
+}
+
+
+def spark_type(duckdb_type: str) -> str:
+    if duckdb_type.startswith("DECIMAL"):
+        return duckdb_type.lower()
+    try:
+        return _SPARK_TYPES[duckdb_type]
+    except KeyError:
+        raise ValueError(f"no Spark type for the DuckDB type {duckdb_type} of an empty raw table") from None
+
+
+def raw_table_statements(lake: Path, placeholders: dict[str, dict[str, str]]) -> list[str]:
+    """SQL naming every raw table of the lake in Spark's catalogue: each table folder with Parquet
+    files (columns as its files give them), and each table the warehouse file declares that no
+    file has filled yet (`placeholders`, pipelines/lake.py), empty, with its declared columns, so
+    dbt's sources always exist."""
     statements = []
     found = set()
-    for table_dir in sorted(path for path in lake.glob("raw_*/*") if path.is_dir()):
-        schema, table = table_dir.parent.name, table_dir.name
-        found.add((schema, table))
+    for folder in table_folders(lake):
+        if not any(folder.glob("*.parquet")):
+            continue  # dlt's load records (`_dlt_loads`), or a folder nothing landed in
+        table = f"{folder.parent.name}.{folder.name}"
+        found.add(table)
+        statements += [
+            f"create database if not exists {folder.parent.name}",
+            f"drop table if exists {table}",
+            f"create table {table} using parquet options (mergeSchema 'true') location '{folder}'",
+        ]
+    for table, columns in sorted(placeholders.items()):
+        if table in found:
+            continue
+        schema, name = table.split(".")
+        typed = ", ".join(f"`{column}` {spark_type(kind)}" for column, kind in columns.items())
         statements += [
             f"create database if not exists {schema}",
-            f"drop table if exists {schema}.{table}",
-            f"create table {schema}.{table} using parquet options (mergeSchema 'true')"
-            f" location '{table_dir}'",
-        ]
-    lineage = {name: _SPARK_TYPES.get(str(kind), "timestamp") for name, kind in lineage_types().items()}
-    for fmt in {(f.raw_schema, f.table): f for f in ALL_FORMATS}.values():
-        if (fmt.raw_schema, fmt.table) in found:
-            continue
-        columns = {**dict.fromkeys(table_columns(fmt), "string"), **lineage}
-        typed = ", ".join(f"`{name}` {kind}" for name, kind in columns.items())
-        location = lake / fmt.raw_schema / fmt.table
-        statements += [
-            f"create database if not exists {fmt.raw_schema}",
-            f"drop table if exists {fmt.raw_schema}.{fmt.table}",
-            f"create table {fmt.raw_schema}.{fmt.table} ({typed}) using parquet location '{location}'",
+            f"drop table if exists {table}",
+            f"create table {table} ({typed}) using parquet location '{lake / schema / name}'",
         ]
     return statements
 
@@ -102,8 +126,6 @@ def raw_tables_from_warehouse(warehouse: Path, lake: Path) -> int:
     as dlt's filesystem destination lays them out), replacing each table's folder; dlt's own
     bookkeeping tables stay behind. Returns the number of tables."""
     import shutil
-
-    from pipelines.warehouse import open_warehouse
 
     with open_warehouse(warehouse, read_only=True) as con:
         tables = con.execute(
@@ -119,23 +141,67 @@ def raw_tables_from_warehouse(warehouse: Path, lake: Path) -> int:
     return len(tables)
 
 
-def build_on_spark(lake: Path, *dbt_args: str) -> bool:
-    """Name the lake's raw tables in Spark, then `dbt build --full-refresh` there; True when
-    every model and test passed."""
-    from dbt.cli.main import dbtRunner
-
+def build_on_spark(
+    lake: Path,
+    warehouse: Path,
+    *dbt_args: str,
+    progress: Callable[[str], None] | None = None,
+    events: DbtEvents | None = None,
+    expose: bool = True,
+) -> list[str]:
+    """Copy the tables the warehouse file keeps (the ledger) into the lake, name the lake's raw
+    tables in Spark, then `dbt build --full-refresh` there, observed as a DuckDB build is
+    (progress said, each node's result event into `events`); then, unless `expose` is False (the
+    warehouse is a DuckDB one whose raw rows were copied, with models of its own), make what
+    Spark built views in the warehouse file. Returns the models and tests that failed (none: the
+    build passed)."""
     lake = lake.resolve()
     lake.mkdir(parents=True, exist_ok=True)
-    os.environ[ENGINE_ENV] = "spark"
-    os.environ[LAKE_ENV] = str(lake)
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    session = start_spark(lake)
-    for statement in raw_table_statements(lake):
-        session.sql(statement)
+    with open_warehouse(warehouse, read_only=True) as con:
+        copy_kept_tables(con, lake)
+        placeholders = placeholder_tables(con)
     project = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     state = ["--target-path", str(lake / "dbt_target"), "--log-path", str(lake / "logs")]
-    result = dbtRunner().invoke(["build", "--full-refresh", *project, *state, *dbt_args])
-    return bool(result.success)
+    # The profile picks its `spark` target and lake from the environment; a process that goes on
+    # (Dagster's, a test's) gets its own back, and its next build a session of its own lake.
+    with _environment({ENGINE_ENV: "spark", LAKE_ENV: str(lake), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}):
+        session = start_spark(lake)
+        try:
+            for statement in raw_table_statements(lake, placeholders):
+                session.sql(statement)
+            result = invoke_observed(
+                ["build", "--full-refresh", *project, *state, *dbt_args], progress, events
+            )
+        finally:
+            session.stop()
+    if expose:
+        with open_warehouse(warehouse) as con:  # what Spark built, failed build or not
+            expose_built_tables(con, models_dir(lake))
+    if result.success:
+        return []
+    if result.exception is not None or result.result is None:
+        return [f"dbt: {result.exception}"]
+    return [r.node.name for r in result.result.results if str(r.status) in ("error", "fail")]
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def models_dir(lake: Path) -> Path:
+    """Where Spark writes the tables dbt builds (the profile's warehouse folder): one folder per
+    schema (`<schema>.db`), one per table in it."""
+    return Path(spark_parameters(lake)["spark.sql.warehouse.dir"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,13 +210,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--raw-from", type=Path, help="a DuckDB warehouse whose raw tables go to the lake first"
     )
+    parser.add_argument(
+        "--warehouse", type=Path, help="the warehouse file that keeps the ledger of the lake's rows"
+    )
     arguments, dbt_args = parser.parse_known_args(argv)
+    if not (arguments.raw_from or arguments.warehouse):
+        parser.error("give --warehouse (the lake's ledger), or --raw-from (a DuckDB warehouse)")
     if arguments.raw_from:
         if not arguments.raw_from.is_file():
             parser.error(f"--raw-from: no warehouse at {arguments.raw_from}")
         copied = raw_tables_from_warehouse(arguments.raw_from, arguments.lake)
         print(f"wrote {copied} raw tables of {arguments.raw_from} into {arguments.lake}")
-    return 0 if build_on_spark(arguments.lake, *dbt_args) else 1
+    warehouse = arguments.raw_from or arguments.warehouse
+    failed = build_on_spark(arguments.lake, warehouse, *dbt_args, expose=not arguments.raw_from)
+    if failed:
+        print("failed on Spark: " + ", ".join(failed), file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

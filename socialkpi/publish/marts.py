@@ -49,7 +49,7 @@ def publish(settings: Settings, postgres_url: str | None = None) -> PublishResul
     building = settings.published_dir / f".building.{os.getpid()}"
     (building / "parquet").mkdir(parents=True)
     try:
-        rows = _copy_marts(settings.warehouse, building)
+        rows = _copy_marts(settings, building)
         checkpoints.reached("publish")
         swap_in(building / "kpi.duckdb", settings.published_marts, settings.previous_marts)
         swap_folder(building / "parquet", settings.published_parquet, settings.previous_parquet)
@@ -103,16 +103,20 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _copy_marts(warehouse: Path, building: Path) -> dict[str, int]:
+def _copy_marts(settings: Settings, building: Path) -> dict[str, int]:
+    # On Spark the marts are views here over the Parquet files Spark wrote
+    # (pipelines/lake.py expose_built_tables): the same copy, checks and swap publish them.
+    kind = "VIEW" if settings.lake else "BASE TABLE"
     # Read-write, as dbt opens it: DuckDB refuses a read-only connection to a file this process
     # has open read-write.
-    with open_warehouse(warehouse) as con:
+    with open_warehouse(settings.warehouse) as con:
         marts = [
             name
             for (name,) in con.execute(
                 "select table_name from information_schema.tables "
                 "where table_catalog = current_database() and table_schema = 'marts' "
-                "and table_type = 'BASE TABLE' order by table_name"
+                "and table_type = ? order by table_name",
+                [kind],
             ).fetchall()
         ]
         if not marts:
