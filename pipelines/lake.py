@@ -211,8 +211,11 @@ def delete_rows(
     if not found:
         return {}
     plain = table.replace('"', "")
-    if lake is not None and is_lake_view(con, plain):
-        _rewrite_without(lake.joinpath(*plain.split(".")), column, sorted(found))
+    folder = lake.joinpath(*plain.split(".")) if lake is not None else None
+    if folder is not None and is_lake_view(con, plain):
+        if not folder.is_dir():
+            raise ValueError(f"{table} is a view, not a table of the lake: its rows cannot be deleted")
+        _rewrite_without(folder, column, sorted(found))
     else:
         con.execute(f"delete from {table} {where}", [values])
     return found

@@ -78,17 +78,18 @@ def _delete_everywhere(
     """Delete from every base table with an author_pseudonym column (raw, dlt's staging, marts,
     stored test failures in audit), whatever its schema; on the Spark engine also from the
     lake's comment tables (views here over their Parquet files, pipelines/lake.py)."""
-    kinds = ["BASE TABLE", "VIEW"] if lake is not None else ["BASE TABLE"]
+    # The views of the models Spark built are not: the rebuild of the comment models replaces
+    # their tables.
+    lake_views = "or (t.table_type = 'VIEW' and t.table_schema like 'raw\\_%' escape '\\')" if lake else ""
     tables = con.execute(
-        """
+        f"""
         select c.table_schema, c.table_name
         from information_schema.columns as c
         inner join information_schema.tables as t using (table_catalog, table_schema, table_name)
-        where c.column_name = 'author_pseudonym' and list_contains(?, t.table_type)
+        where c.column_name = 'author_pseudonym' and (t.table_type = 'BASE TABLE' {lake_views})
             and c.table_catalog = current_database()
         order by all
-        """,
-        [kinds],
+        """
     ).fetchall()
     deleted = {}
     for schema, table in tables:

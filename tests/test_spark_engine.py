@@ -55,7 +55,9 @@ class SparkRefresh:
 def spark_refresh(demo_exports, demo_comments, tmp_path_factory) -> SparkRefresh:
     root = tmp_path_factory.mktemp("spark")
     lake = root / "lake"
-    settings = load_settings(str(demo_exports), root / "warehouse" / "socialkpi.duckdb", demo_comments)
+    settings = load_settings(
+        str(demo_exports), root / "warehouse" / "socialkpi.duckdb", demo_comments, engine="spark", lake=lake
+    )
     refresh = ("refresh", "--comments-from", str(demo_comments))
     first = run_cli(*refresh, settings=settings, env=spark_engine(lake))
     said = first.stdout + first.stderr
@@ -212,37 +214,39 @@ def test_forget_on_spark_erases_the_author_from_the_lake_spark_s_tables_and_the_
 
 
 def test_dagster_materializes_the_same_dbt_assets_on_spark_with_the_engine_as_its_resource(
-    spark_refresh, dbt_manifest
+    spark_refresh, dbt_manifest, monkeypatch
 ):
-    """In this process: the Spark session starts here and stops after the build, and the
-    environment it needed is given back (a later test's settings stay on DuckDB)."""
+    """A code location started with SOCIALKPI_ENGINE=spark: its `socialkpi` resource says so, the
+    asset graph is the DuckDB one, and a materialized mart is rebuilt on Spark (in this process:
+    the Spark session stops after the build)."""
     import dagster as dg
 
+    from orchestration.constants import REFRESH_JOB
     from orchestration.definitions import defs as build_defs
-    from orchestration.resources import build_resources
 
+    settings = spark_refresh.settings
+    for name, value in spark_engine(spark_refresh.lake).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("SOCIALKPI_WAREHOUSE", str(settings.warehouse))
+    monkeypatch.setenv("SOCIALKPI_EXPORTS", settings.exports)
     defs = build_defs()
-    resources = build_resources(spark_refresh.settings)
-    assert (resources["socialkpi"].engine, resources["socialkpi"].lake) == ("spark", str(spark_refresh.lake))
+    resource = defs.resources["socialkpi"]
+    assert (resource.engine, resource.lake) == ("spark", str(spark_refresh.lake))
     mart = dg.AssetKey(["marts", "youtube_videos"])
     assert mart in {node.key for node in defs.resolve_asset_graph().asset_nodes}
-    started = spark_refresh.lake / "warehouse" / "marts.db" / "youtube_videos"
-    files_before = sorted(started.glob("*.parquet"))
+    folder = spark_refresh.lake / "warehouse" / "marts.db" / "youtube_videos"
+    files_before = sorted(folder.glob("*.parquet"))
 
-    job = defs.resolve_implicit_global_asset_job_def()
-    result = job.execute_in_process(
-        resources=resources,
-        instance=dg.DagsterInstance.ephemeral(),
-        asset_selection=[mart],
-        raise_on_error=False,
+    result = defs.resolve_job_def(REFRESH_JOB).execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), asset_selection=[mart], raise_on_error=False
     )
 
     assert result.success
     events = {e.asset_key: e for e in result.get_asset_materialization_events()}
-    assert mart in events
     assert events[mart].materialization.metadata["dagster/row_count"].value > 0
-    assert sorted(started.glob("*.parquet")) != files_before  # Spark wrote the mart again
-    assert load_settings(spark_refresh.settings.exports, spark_refresh.settings.warehouse).engine == "duckdb"
+    assert sorted(folder.glob("*.parquet")) != files_before  # Spark wrote the mart again
+    checks = result.get_asset_check_evaluations()
+    assert checks and all(check.passed for check in checks)
 
 
 def test_no_model_file_names_an_engine():
