@@ -26,7 +26,7 @@ from pipelines.unload import Unloaded, loaded_at_path
 from pipelines.warehouse import open_warehouse
 from socialkpi import comments
 from socialkpi.build import runstate
-from socialkpi.build.dbt_runner import BuildFailed, DbtEvents, parsed_meanwhile, run_dbt
+from socialkpi.build.dbt_runner import WITHOUT_UNIT_TESTS, BuildFailed, DbtEvents, parsed_meanwhile, run_dbt
 from socialkpi.build.isolation import build_isolating, quarantine
 from socialkpi.failure_line import raise_if_signalled
 from socialkpi.publish import state as publish_state
@@ -148,6 +148,7 @@ def _build_on_spark(
     from socialkpi.build.spark import build_on_spark  # imports Spark's Python side: only here
 
     arguments = tuple(argument for argument in dbt_arguments if argument != "--full-refresh")
+    arguments = (*arguments, *WITHOUT_UNIT_TESTS)  # as on DuckDB: they test the SQL, not the night's rows
     events: DbtEvents = []
     if rounds is not None:
         rounds.append(events)

@@ -220,6 +220,7 @@ def _samples_settings(root: Path) -> Settings:
 # gives each of the two workers whole modules (--dist loadfile), so a long module started last keeps
 # one core busy while the other has nothing left to do. A scheduling hint only: every test runs.
 LONGEST_FIRST = (
+    "test_spark_engine.py",
     "test_dagster_night.py",
     "test_newest_download_wins.py",
     "test_refresh.py",

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,6 +172,20 @@ def test_a_second_spark_refresh_with_no_new_files_builds_nothing_and_changes_not
     assert "dbt build skipped" in spark_refresh.second
     assert "publish skipped" in spark_refresh.second
     assert spark_refresh.lake_after_second == spark_refresh.lake_after_first
+
+
+def test_every_dbt_unit_test_passes_on_spark(spark_refresh):
+    """The nightly build leaves the unit tests out on both engines (they test the SQL, not the
+    night's rows); here they run on Spark, from the command that builds there alone."""
+    settings = spark_refresh.settings
+    command = [sys.executable, "-m", "socialkpi.build.spark", "--lake", str(spark_refresh.lake)]
+    command += ["--warehouse", str(settings.warehouse), "--select", "test_type:unit"]
+    ran = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    said = ran.stdout + ran.stderr  # dbt's lines, wherever its logger sends them
+    summary = [line for line in said.splitlines() if "Done." in line or "FAIL" in line or "ERROR" in line]
+    assert ran.returncode == 0, "\n".join(summary[-30:]) + said[-2000:]
+    (done,) = [line for line in summary if "Done." in line]
+    assert int(re.search(r"PASS=(\d+)", done).group(1)) >= 30
 
 
 def lake_rows_of(folder: Path, pseudonyms: list[str]) -> dict[str, int]:

@@ -148,13 +148,15 @@ def build_on_spark(
     progress: Callable[[str], None] | None = None,
     events: DbtEvents | None = None,
     expose: bool = True,
+    command: str = "build",
 ) -> list[str]:
     """Copy the tables the warehouse file keeps (the ledger) into the lake, name the lake's raw
     tables in Spark, then `dbt build --full-refresh` there, observed as a DuckDB build is
     (progress said, each node's result event into `events`); then, unless `expose` is False (the
     warehouse is a DuckDB one whose raw rows were copied, with models of its own), make what
-    Spark built views in the warehouse file. Returns the models and tests that failed (none: the
-    build passed)."""
+    Spark built views in the warehouse file. `command="test"` runs dbt's tests instead of a build
+    (the unit tests: `dbt build` runs a unit test only beside its model). Returns the models and
+    tests that failed (none: they passed)."""
     lake = lake.resolve()
     lake.mkdir(parents=True, exist_ok=True)
     with open_warehouse(warehouse, read_only=True) as con:
@@ -169,9 +171,8 @@ def build_on_spark(
         try:
             for statement in raw_table_statements(lake, placeholders):
                 session.sql(statement)
-            result = invoke_observed(
-                ["build", "--full-refresh", *project, *state, *dbt_args], progress, events
-            )
+            full = ["--full-refresh"] if command == "build" else []
+            result = invoke_observed([command, *full, *project, *state, *dbt_args], progress, events)
         finally:
             session.stop()
     if expose:
@@ -213,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--warehouse", type=Path, help="the warehouse file that keeps the ledger of the lake's rows"
     )
+    parser.add_argument(
+        "--unit-tests", action="store_true", help="run the dbt unit tests on Spark instead of building"
+    )
     arguments, dbt_args = parser.parse_known_args(argv)
     if not (arguments.raw_from or arguments.warehouse):
         parser.error("give --warehouse (the lake's ledger), or --raw-from (a DuckDB warehouse)")
@@ -222,7 +226,12 @@ def main(argv: list[str] | None = None) -> int:
         copied = raw_tables_from_warehouse(arguments.raw_from, arguments.lake)
         print(f"wrote {copied} raw tables of {arguments.raw_from} into {arguments.lake}")
     warehouse = arguments.raw_from or arguments.warehouse
-    failed = build_on_spark(arguments.lake, warehouse, *dbt_args, expose=not arguments.raw_from)
+    if arguments.unit_tests:
+        dbt_args = ["--select", "test_type:unit", *dbt_args]
+    command = "test" if arguments.unit_tests else "build"
+    failed = build_on_spark(
+        arguments.lake, warehouse, *dbt_args, expose=not arguments.raw_from, command=command
+    )
     if failed:
         print("failed on Spark: " + ", ".join(failed), file=sys.stderr)
     return 1 if failed else 0
