@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +47,34 @@ def run_cli(
     if check and result.returncode != 0:
         raise AssertionError(f"socialkpi {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def killed_at(point: str, command: list[str], env: dict[str, str] | None = None) -> str:
+    """Run a `socialkpi` command until it pauses at the checkpoint `point`
+    (pipelines/checkpoints.py), SIGKILL it, and return what it said on stderr."""
+    from pipelines.checkpoints import PAUSE_ENV
+
+    environment = {k: v for k, v in os.environ.items() if k != "SOCIALKPI_DEBUG"} | (env or {})
+    environment |= {PAUSE_ENV: point, "SOCIALKPI_PSEUDONYM_KEY": TEST_PSEUDONYM_KEY}
+    process = subprocess.Popen(
+        [SOCIALKPI, *command], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    watchdog = threading.Timer(300, process.kill)  # never wait for ever on a run that does not pause
+    watchdog.start()
+    lines = []
+    try:
+        for line in process.stderr:
+            lines.append(line)
+            if line.strip() == f"paused at {point}":
+                os.kill(process.pid, signal.SIGKILL)
+                break
+    finally:
+        watchdog.cancel()
+        process.wait()
+        process.stderr.close()
+    said = "".join(lines)
+    assert process.returncode == -signal.SIGKILL, f"the run did not pause at {point}:\n{said}"
+    return said
 
 
 def mart_rows(warehouse: Path, mart: str) -> list[tuple]:
@@ -219,6 +249,9 @@ def _samples_settings(root: Path) -> Settings:
 # The modules that take longest, longest first (measured with `pytest --durations`): pytest-xdist
 # gives each of the two workers whole modules (--dist loadfile), so a long module started last keeps
 # one core busy while the other has nothing left to do. A scheduling hint only: every test runs.
+# It needs `--no-loadscope-reorder` (pyproject.toml): by default pytest-xdist hands out modules by
+# their number of tests, most first, whatever this order says (the 8 Spark tests, 7 minutes of
+# them, then went last and ran alone).
 LONGEST_FIRST = (
     "test_spark_engine.py",
     "test_dagster_night.py",

@@ -10,10 +10,7 @@ refreshed once without a kill, gives the marts the chain must end with.
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,10 +18,10 @@ import dlt
 import duckdb
 import pytest
 
-from pipelines.checkpoints import PAUSE_ENV, POINTS
+from pipelines.checkpoints import POINTS
 from pipelines.load import dlt_pipelines
 from pipelines.settings import Settings
-from tests.conftest import SOCIALKPI, TEST_PSEUDONYM_KEY, copy_of, mart_rows, run_cli
+from tests.conftest import copy_of, killed_at, mart_rows, run_cli
 from tests.corpus import X_CONTENT_HEADER, comparable, content_rows, csv_bytes, tweet_file, tweet_name
 
 
@@ -88,26 +85,7 @@ def unrecorded_rows(settings: Settings) -> int:
 
 def refresh_killed_at(point: str, settings: Settings) -> str:
     """Run `socialkpi refresh` until it pauses at `point`, SIGKILL it, return what it said."""
-    env = {k: v for k, v in os.environ.items() if k != "SOCIALKPI_DEBUG"}
-    env |= {PAUSE_ENV: point, "SOCIALKPI_PSEUDONYM_KEY": TEST_PSEUDONYM_KEY}
-    command = [SOCIALKPI, "refresh", *_location(settings)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    watchdog = threading.Timer(300, process.kill)  # never wait for ever on a run that does not pause
-    watchdog.start()
-    lines = []
-    try:
-        for line in process.stderr:
-            lines.append(line)
-            if line.strip() == f"paused at {point}":
-                os.kill(process.pid, signal.SIGKILL)
-                break
-    finally:
-        watchdog.cancel()
-        process.wait()
-        process.stderr.close()
-    said = "".join(lines)
-    assert process.returncode == -signal.SIGKILL, f"the run did not pause at {point}:\n{said}"
-    return said
+    return killed_at(point, ["refresh", *_location(settings)])
 
 
 def _location(settings: Settings) -> list[str]:

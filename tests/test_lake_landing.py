@@ -7,23 +7,19 @@ landing and the ledger is undone so that every file's rows are in the lake once.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import signal
 import subprocess
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipelines.checkpoints import PAUSE_ENV
 from pipelines.comments.load import FORGOTTEN_TABLE
 from pipelines.lake import KEPT_IN_THE_WAREHOUSE
 from pipelines.reconcile import reconcile
 from pipelines.settings import Settings, load_settings
-from tests.conftest import SOCIALKPI, TEST_PSEUDONYM_KEY, ledger_entries, require_samples, run_cli
+from tests.conftest import killed_at, ledger_entries, require_samples, run_cli
 from tests.test_spark_engine import lake_files, spark_engine
 
 TWEETS = "twitter/SolGab/account_analytics_content_2026-04-19_2026-05-16.csv"
@@ -99,29 +95,8 @@ def test_unloading_a_file_on_spark_rewrites_the_lake_without_its_rows_and_keeps_
 
 
 def test_a_load_killed_after_landing_in_the_lake_is_undone_and_every_file_lands_once(lake):
-    env = {k: v for k, v in os.environ.items() if k != "SOCIALKPI_DEBUG"} | spark_engine(lake.lake)
-    env |= {PAUSE_ENV: "ledger", "SOCIALKPI_PSEUDONYM_KEY": TEST_PSEUDONYM_KEY}
-    command = [
-        SOCIALKPI,
-        "load",
-        "--exports",
-        lake.settings.exports,
-        "--warehouse",
-        str(lake.settings.warehouse),
-    ]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    watchdog = threading.Timer(120, process.kill)
-    watchdog.start()
-    try:
-        for line in process.stderr:
-            if line.strip() == "paused at ledger":
-                os.kill(process.pid, signal.SIGKILL)
-                break
-    finally:
-        watchdog.cancel()
-        process.wait()
-        process.stderr.close()
-    assert process.returncode == -signal.SIGKILL, "the load did not pause between landing and the ledger"
+    location = ["--exports", lake.settings.exports, "--warehouse", str(lake.settings.warehouse)]
+    killed_at("ledger", ["load", *location], spark_engine(lake.lake))
     assert lake.rows_of(TWEETS) > 0  # landed, never recorded
 
     after = lake.load()

@@ -179,7 +179,7 @@ def test_every_dbt_unit_test_passes_on_spark(spark_refresh):
     night's rows); here they run on Spark, from the command that builds there alone."""
     settings = spark_refresh.settings
     command = [sys.executable, "-m", "socialkpi.build.spark", "--lake", str(spark_refresh.lake)]
-    command += ["--warehouse", str(settings.warehouse), "--select", "test_type:unit"]
+    command += ["--warehouse", str(settings.warehouse), "--unit-tests"]
     ran = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     said = ran.stdout + ran.stderr  # dbt's lines, wherever its logger sends them
     summary = [line for line in said.splitlines() if "Done." in line or "FAIL" in line or "ERROR" in line]
