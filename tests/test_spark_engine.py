@@ -1,7 +1,8 @@
 """The pipeline on Apache Spark (SOCIALKPI_ENGINE=spark): `socialkpi refresh` lands the demo
 exports and comments into a lake as Parquet through dlt's filesystem destination, builds every
-model and runs every test on Spark in local mode, and publishes; every published mart holds what
-the DuckDB refresh of the same exports holds. A second refresh with nothing new changes nothing."""
+model and runs every data test on Spark in local mode, and publishes; every published mart holds
+what the DuckDB refresh of the same exports holds. A second refresh with nothing new changes
+nothing. The unit tests, forget and Dagster run on the same lake after them, in this order."""
 
 from __future__ import annotations
 
@@ -46,8 +47,7 @@ def lake_files(lake: Path) -> dict[str, tuple[int, int]]:
 class SparkRefresh:
     settings: Settings
     lake: Path
-    first: str  # what each refresh said
-    second: str
+    second: str  # what the second refresh said
     second_code: int
     lake_after_first: dict[str, tuple[int, int]]
     lake_after_second: dict[str, tuple[int, int]]
@@ -70,7 +70,6 @@ def spark_refresh(demo_exports, demo_comments, tmp_path_factory) -> SparkRefresh
     return SparkRefresh(
         settings,
         lake,
-        said,
         second.stdout + second.stderr,
         second.returncode,
         after_first,
