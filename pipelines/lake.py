@@ -26,6 +26,7 @@ import duckdb
 from pipelines.ledger import LEDGER_TABLE
 from pipelines.memory import duckdb_memory_limit
 from pipelines.run_state import STATE_TABLE
+from pipelines.warehouse import sql_string
 
 # dlt's bookkeeping folders in each dataset that are no table of ours; `_dlt_loads` is kept (the
 # run state reads which loads completed, pipelines/run_state.py).
@@ -39,6 +40,16 @@ KEPT_IN_THE_WAREHOUSE = (LEDGER_TABLE, STATE_TABLE, "raw_comments.forgotten_auth
 
 class LakeHoldsWarehouseRows(Exception):
     """The warehouse file holds raw rows landed on DuckDB, and the Spark engine was asked to use it."""
+
+
+def table_kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """`schema.table` -> `BASE TABLE` or `VIEW`, for every table of the warehouse file."""
+    return dict(
+        con.execute(
+            "select table_schema || '.' || table_name, table_type from information_schema.tables "
+            "where table_catalog = current_database()"
+        ).fetchall()
+    )
 
 
 def raw_destination(warehouse: Path, lake: Path | None):
@@ -74,12 +85,7 @@ def expose_lake_tables(con: duckdb.DuckDBPyConnection, lake: Path) -> None:
     """In the warehouse file, make each lake table that has files a view over them (its Parquet
     files, or dlt's load records), replacing the empty table that stood for it before its first
     landing. Views read the folder as it is at each query, so one call per new table suffices."""
-    kinds = dict(
-        con.execute(
-            "select table_schema || '.' || table_name, table_type from information_schema.tables "
-            "where table_catalog = current_database()"
-        ).fetchall()
-    )
+    kinds = table_kinds(con)
     for folder in table_folders(lake):
         schema, table = folder.parent.name, folder.name
         name = f"{schema}.{table}"
@@ -98,19 +104,15 @@ def expose_built_tables(con: duckdb.DuckDBPyConnection, models_dir: Path) -> lis
     that read models from the warehouse file (the publish, the ledger's platform of each Meta
     series file, Dagster's row counts) then read Spark's. A table of the warehouse file's own
     (built there on DuckDB) is left alone. Returns the views."""
-    kinds = dict(
-        con.execute(
-            "select table_schema || '.' || table_name, table_type from information_schema.tables "
-            "where table_catalog = current_database()"
-        ).fetchall()
-    )
+    kinds = table_kinds(con)
     built = {
         f"{folder.parent.name.removesuffix('.db')}.{folder.name}": folder
         for folder in sorted(models_dir.glob("*.db/*"))
         if folder.is_dir() and any(folder.glob("*.parquet"))
     }
+    spark_schemas = {name.split(".")[0] for name in built}
     for name, kind in kinds.items():
-        if kind == "VIEW" and name not in built and name.split(".")[0] in {n.split(".")[0] for n in built}:
+        if kind == "VIEW" and name not in built and name.split(".")[0] in spark_schemas:
             con.execute(f"drop view {name}")
     for name, folder in built.items():
         if kinds.get(name) == "BASE TABLE":
@@ -145,13 +147,7 @@ def copy_kept_tables(con: duckdb.DuckDBPyConnection, lake: Path) -> list[str]:
     """Write each table socialkpi keeps in the warehouse file into the lake as one Parquet file,
     written aside and renamed over the last copy (a reader sees one copy or the other); returns
     the tables written."""
-    present = {
-        name
-        for (name,) in con.execute(
-            "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_catalog = current_database() and table_type = 'BASE TABLE'"
-        ).fetchall()
-    }
+    present = {name for name, kind in table_kinds(con).items() if kind == "BASE TABLE"}
     written = []
     for name in (table for table in KEPT_IN_THE_WAREHOUSE if table in present):
         folder = lake.joinpath(*name.split("."))
@@ -182,15 +178,6 @@ def placeholder_tables(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, st
     return tables
 
 
-def is_lake_view(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    (kind,) = con.execute(
-        "select coalesce(max(table_type), '') from information_schema.tables "
-        "where table_catalog = current_database() and table_schema || '.' || table_name = ?",
-        [table],
-    ).fetchone()
-    return kind == "VIEW"
-
-
 def take_out_rows(
     con: duckdb.DuckDBPyConnection, table: str, hashes: list[str], lake: Path | None
 ) -> dict[str, int]:
@@ -212,7 +199,7 @@ def delete_rows(
         return {}
     plain = table.replace('"', "")
     folder = lake.joinpath(*plain.split(".")) if lake is not None else None
-    if folder is not None and is_lake_view(con, plain):
+    if folder is not None and table_kinds(con).get(plain) == "VIEW":
         if not folder.is_dir():
             raise ValueError(f"{table} is a view, not a table of the lake: its rows cannot be deleted")
         _rewrite_without(folder, column, sorted(found))
@@ -240,8 +227,3 @@ def _rewrite_without(folder: Path, column: str, values: list[str]) -> None:
                 f"to {sql_string(aside)} (format parquet, compression zstd)"
             )
             aside.replace(path)
-
-
-def sql_string(value: object) -> str:
-    """A SQL string literal (paths may contain quotes)."""
-    return "'" + str(value).replace("'", "''") + "'"

@@ -24,7 +24,7 @@ from pipelines.errors import DUPLICATE, LOADED
 from pipelines.exports import ExportFile, Listed, list_exports
 from pipelines.formats import ALL_FORMATS
 from pipelines.gc_pause import no_cycle_collection
-from pipelines.lake import expose_lake_tables, file_format, raw_destination
+from pipelines.lake import expose_lake_tables, file_format, raw_destination, table_kinds
 from pipelines.ledger import LedgerEntry
 from pipelines.progress import Counted
 from pipelines.reader import ParsedExport, lineage_types, table_columns
@@ -306,22 +306,16 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection, lake: Path | None = None) 
     (pipelines/lake.py); their rows all have every lineage column."""
     if lake is not None:
         expose_lake_tables(con, lake)
-    views = {
-        name
-        for (name,) in con.execute(
-            "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_catalog = current_database() and table_type = 'VIEW'"
-        ).fetchall()
-    }
+    views = {name for name, kind in table_kinds(con).items() if kind == "VIEW"}
     types = {pa.string(): "varchar", pa.int64(): "bigint", pa.date32(): "date"}
     lineage = {name: types.get(t, "timestamptz") for name, t in lineage_types().items()}
     for fmt in {(f.channel, f.table): f for f in ALL_FORMATS}.values():
         columns = {**dict.fromkeys(table_columns(fmt), "varchar"), **lineage}
         table = f"{fmt.raw_schema}.{fmt.table}"
-        con.execute(f"create schema if not exists {fmt.raw_schema}")
-        typed = ", ".join(f"{name} {kind}" for name, kind in columns.items())
         if table in views:
             continue
+        con.execute(f"create schema if not exists {fmt.raw_schema}")
+        typed = ", ".join(f"{name} {kind}" for name, kind in columns.items())
         con.execute(f"create table if not exists {table} ({typed})")
         for name, kind in lineage.items():
             con.execute(f"alter table {table} add column if not exists {name} {kind}")

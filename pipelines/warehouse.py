@@ -63,11 +63,15 @@ def _open(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
             if not is_lock_conflict(error) or time.monotonic() + pause > deadline:
                 raise
         else:
-            limit = duckdb_memory_limit().replace("'", "''")
-            con.execute(f"set memory_limit = '{limit}'")
+            con.execute(f"set memory_limit = {sql_string(duckdb_memory_limit())}")
             return con
         time.sleep(pause)
         pause = min(pause * 2, 1.0)
+
+
+def sql_string(value: object) -> str:
+    """A SQL string literal (paths may contain quotes)."""
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _lock_wait_seconds() -> float:

@@ -17,7 +17,7 @@ from pipelines.comments.privacy import pseudonym, pseudonym_key
 from pipelines.lake import delete_rows
 from pipelines.settings import Settings
 from pipelines.warehouse import open_warehouse
-from socialkpi.build.dbt_runner import WITHOUT_UNIT_TESTS, BuildFailed, build_models
+from socialkpi.build.dbt_runner import build_models
 from socialkpi.publish import postgres as publish_postgres
 from socialkpi.publish.marts import PublishResult, publish
 from socialkpi.publish.swap import remove_tree
@@ -107,12 +107,9 @@ def _rebuild_comment_models(settings: Settings, progress: Progress | None) -> No
     if settings.lake is None:
         build_models(settings, "--select", COMMENT_MODELS, progress=progress)
         return
-    from socialkpi.build.spark import build_on_spark
+    from socialkpi.build.spark import build_models_on_spark
 
-    selection = ("--select", COMMENT_MODELS, *WITHOUT_UNIT_TESTS)
-    failed = build_on_spark(settings.lake, settings.warehouse, *selection, progress=progress)
-    if failed:
-        raise BuildFailed(f"rebuilding the comment models on Spark failed: {', '.join(failed[:5])}")
+    build_models_on_spark(settings, "--select", COMMENT_MODELS, progress=progress)
 
 
 def _replace_rollback_copies(settings: Settings) -> None:

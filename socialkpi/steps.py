@@ -26,7 +26,7 @@ from pipelines.unload import Unloaded, loaded_at_path
 from pipelines.warehouse import open_warehouse
 from socialkpi import comments
 from socialkpi.build import runstate
-from socialkpi.build.dbt_runner import WITHOUT_UNIT_TESTS, BuildFailed, DbtEvents, parsed_meanwhile, run_dbt
+from socialkpi.build.dbt_runner import BuildFailed, DbtEvents, parsed_meanwhile, run_dbt
 from socialkpi.build.isolation import build_isolating, quarantine
 from socialkpi.failure_line import raise_if_signalled
 from socialkpi.publish import state as publish_state
@@ -145,17 +145,12 @@ def _build_on_spark(
     """The build on the Spark engine (socialkpi/build/spark.py). A failing blocking check fails
     the build there: no file is quarantined (socialkpi/build/isolation.py reads the failing rows
     from the warehouse file, where Spark's models are not), and nothing publishes."""
-    from socialkpi.build.spark import build_on_spark  # imports Spark's Python side: only here
+    from socialkpi.build.spark import build_models_on_spark  # imports Spark's Python side: only here
 
-    arguments = tuple(argument for argument in dbt_arguments if argument != "--full-refresh")
-    arguments = (*arguments, *WITHOUT_UNIT_TESTS)  # as on DuckDB: they test the SQL, not the night's rows
     events: DbtEvents = []
     if rounds is not None:
         rounds.append(events)
-    failed = build_on_spark(settings.lake, settings.warehouse, *arguments, progress=progress, events=events)
-    if failed:
-        shown = ", ".join(failed[:5]) + (f" and {len(failed) - 5} more" if len(failed) > 5 else "")
-        raise BuildFailed(f"dbt build on Spark failed: {shown} (see {settings.lake / 'logs' / 'dbt.log'})")
+    build_models_on_spark(settings, *dbt_arguments, progress=progress, events=events)
 
 
 def publish(settings: Settings, postgres_url: str | None = None) -> PublishResult:

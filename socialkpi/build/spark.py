@@ -30,9 +30,9 @@ import jinja2
 import yaml
 
 from pipelines.lake import copy_kept_tables, expose_built_tables, placeholder_tables, table_folders
-from pipelines.settings import DBT_PROJECT_DIR, ENGINE_ENV, LAKE_ENV
+from pipelines.settings import DBT_PROJECT_DIR, ENGINE_ENV, LAKE_ENV, Settings
 from pipelines.warehouse import open_warehouse
-from socialkpi.build.dbt_runner import DbtEvents, invoke_observed
+from socialkpi.build.dbt_runner import WITHOUT_UNIT_TESTS, BuildFailed, DbtEvents, invoke_observed
 
 
 def spark_parameters(lake: Path) -> dict[str, str]:
@@ -183,6 +183,22 @@ def build_on_spark(
     if result.exception is not None or result.result is None:
         return [f"dbt: {result.exception}"]
     return [r.node.name for r in result.result.results if str(r.status) in ("error", "fail")]
+
+
+def build_models_on_spark(
+    settings: Settings,
+    *arguments: str,
+    progress: Callable[[str], None] | None = None,
+    events: DbtEvents | None = None,
+) -> None:
+    """`dbt build` on Spark as the steps run it, the twin of dbt_runner.build_models: seeds,
+    models, contracts and data tests (WITHOUT_UNIT_TESTS: they test the SQL, not the night's
+    rows), every model rebuilt whole. Raises BuildFailed naming what failed."""
+    arguments = (*(a for a in arguments if a != "--full-refresh"), *WITHOUT_UNIT_TESTS)
+    failed = build_on_spark(settings.lake, settings.warehouse, *arguments, progress=progress, events=events)
+    if failed:
+        shown = ", ".join(failed[:5]) + (f" and {len(failed) - 5} more" if len(failed) > 5 else "")
+        raise BuildFailed(f"dbt build on Spark failed: {shown} (see {settings.lake / 'logs' / 'dbt.log'})")
 
 
 @contextmanager

@@ -21,7 +21,7 @@ import duckdb
 
 from pipelines import checkpoints
 from pipelines.settings import Settings
-from pipelines.warehouse import open_warehouse
+from pipelines.warehouse import open_warehouse, sql_string
 from socialkpi.publish.swap import remove_tree, swap_back, swap_folder, swap_folder_back, swap_in
 
 
@@ -174,8 +174,3 @@ def rollback(settings: Settings, postgres_url: str | None = None) -> Path:
         except publish_postgres.PostgresPublishFailed as error:
             raise PublishFailed(f"the DuckDB copy is rolled back; PostgreSQL is not: {error}") from None
     return settings.published_marts
-
-
-def sql_string(value: str | os.PathLike) -> str:
-    """A SQL string literal (paths may contain quotes)."""
-    return "'" + str(value).replace("'", "''") + "'"

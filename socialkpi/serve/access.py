@@ -20,7 +20,8 @@ from pathlib import Path
 import duckdb
 
 from pipelines.settings import Settings
-from socialkpi.publish.marts import PublishFailed, sql_string
+from pipelines.warehouse import sql_string
+from socialkpi.publish.marts import PublishFailed
 
 CATALOG = "kpi"
 NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
