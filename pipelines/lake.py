@@ -133,6 +133,18 @@ def _reader(folder: Path) -> str | None:
 
 
 def _drop_empty_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    _refuse_rows_of(con, name)
+    con.execute(f"drop table {name}")
+
+
+def refuse_warehouse_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Before anything lands in the lake: raise LakeHoldsWarehouseRows when a raw table of the
+    warehouse file holds rows, landed there on DuckDB (the Spark engine would build without them)."""
+    for name in placeholder_tables(con):
+        _refuse_rows_of(con, name)
+
+
+def _refuse_rows_of(con: duckdb.DuckDBPyConnection, name: str) -> None:
     (rows,) = con.execute(f"select count(*) from {name}").fetchone()
     if rows:
         raise LakeHoldsWarehouseRows(
@@ -140,7 +152,6 @@ def _drop_empty_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
             "keeps raw rows in the lake: give the Spark engine its own --warehouse, or move the rows "
             "with `python -m socialkpi.build.spark --raw-from <this warehouse>`"
         )
-    con.execute(f"drop table {name}")
 
 
 def copy_kept_tables(con: duckdb.DuckDBPyConnection, lake: Path) -> list[str]:

@@ -24,7 +24,13 @@ from pipelines.errors import DUPLICATE, LOADED
 from pipelines.exports import ExportFile, Listed, list_exports
 from pipelines.formats import ALL_FORMATS
 from pipelines.gc_pause import no_cycle_collection
-from pipelines.lake import expose_lake_tables, file_format, raw_destination, table_kinds
+from pipelines.lake import (
+    expose_lake_tables,
+    file_format,
+    raw_destination,
+    refuse_warehouse_rows,
+    table_kinds,
+)
 from pipelines.ledger import LedgerEntry
 from pipelines.progress import Counted
 from pipelines.reader import ParsedExport, lineage_types, table_columns
@@ -77,6 +83,9 @@ def load_exports(
     Spark engine, pipelines/lake.py), not in the warehouse file, which keeps the ledger."""
     say = progress or (lambda _message: None)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
+    if lake is not None and warehouse.exists():
+        with open_warehouse(warehouse, read_only=True) as con:
+            refuse_warehouse_rows(con)
     recovery = recover(warehouse, pipelines_dir, dlt_pipelines(), lake)
     if recovery:
         say(recovery.describe())

@@ -111,3 +111,23 @@ def test_a_load_killed_after_landing_in_the_lake_is_undone_and_every_file_lands_
 
 def test_the_lake_keeps_a_copy_of_the_forgotten_authors_table_the_comments_loader_names():
     assert FORGOTTEN_TABLE in KEPT_IN_THE_WAREHOUSE
+
+
+def test_a_warehouse_loaded_on_duckdb_is_refused_by_the_spark_engine_before_anything_lands(lake):
+    on_duckdb = run_cli("load", settings=lake.settings)
+    assert on_duckdb.returncode == 0, on_duckdb.stdout + on_duckdb.stderr
+    added = Path(lake.settings.exports) / "twitter" / "SolGab" / "account_overview_analytics.csv"
+    shutil.copy(require_samples() / "twitter" / "SolGab" / "account_overview_analytics.csv", added)
+    on_spark = lake.load()
+    assert on_spark.returncode == 1
+    assert "rows landed in the warehouse file on DuckDB" in on_spark.stderr
+    assert "--raw-from" in on_spark.stderr
+    assert not lake.lake.exists() or not list(lake.lake.rglob("*.parquet"))
+
+
+def test_an_engine_socialkpi_does_not_run_on_is_refused_in_one_line(lake):
+    refused = run_cli("load", settings=lake.settings, env={"SOCIALKPI_ENGINE": "bigquery"})
+    assert refused.returncode == 1
+    assert "SOCIALKPI_ENGINE='bigquery': use one of duckdb, spark" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert not lake.settings.warehouse.exists()
