@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -46,37 +47,56 @@ class Measured:
     peak_mb: float
     returncode: int
     output: str
+    # The peak resident memory (MB) seen during each step, a step being the last progress line the
+    # command printed with its numbers blanked ("… read #/# new or changed files").
+    peak_by_step: dict[str, float]
+
+    def steps_at_peak(self, count: int = 3) -> list[tuple[str, float]]:
+        return sorted(self.peak_by_step.items(), key=lambda item: -item[1])[:count]
+
+
+def step_of(line: str) -> str:
+    """A progress line as a step: numbers blanked, so each file count or row count is one step."""
+    return re.sub(r"\d+", "#", line.strip())[:90] or "(starting)"
 
 
 def measure(name: str, command: list[str], environment: dict[str, str] | None = None) -> Measured:
     """Run `command`; its CPU time from the kernel's accounting of waited-for children, its peak
-    memory by sampling the resident memory of it and its children every 50 ms."""
+    memory by sampling the resident memory of it and its children every 50 ms, and which step
+    (the last line it printed) each sample fell in."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     env = os.environ | (environment or {})
     process = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    peak = 0
+    peak_by_step: dict[str, int] = {}
+    step = "(starting)"
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
         while not done.is_set():
             try:
                 tree = [process, *process.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree))
+                resident = sum(p.memory_info().rss for p in tree)
+                peak_by_step[step] = max(peak_by_step.get(step, 0), resident)
             except psutil.Error:
                 pass
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    output = process.communicate()[0]
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        step = step_of(line)
+    process.wait()
     wall = time.monotonic() - started
     done.set()
     sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Measured(name, wall, cpu, peak / 2**20, process.returncode, output)
+    peak = max(peak_by_step.values(), default=0)
+    by_step = {step: resident / 2**20 for step, resident in peak_by_step.items()}
+    return Measured(name, wall, cpu, peak / 2**20, process.returncode, "".join(lines), by_step)
 
 
 def refresh(exports: Path, warehouse: Path, name: str, lake: Path | None = None) -> Measured:
@@ -173,6 +193,16 @@ def print_table(scale: str, files: int, runs: list[Measured], load: tuple[float,
     for run in runs:
         figures = f"{run.wall_s:8.1f} | {run.cpu_s:8.1f} | {run.peak_mb:8.0f}"
         print(f"| {run.name:<42} | {figures} | {ratios[run.name]}")
+    print_peak_steps(runs)
+
+
+def print_peak_steps(runs: list[Measured]) -> None:
+    """Where each run's memory peaked: the three steps with the highest resident memory."""
+    print()
+    print("peak memory by step (the progress line printed last before the sample)")
+    for run in runs:
+        steps = "; ".join(f"{mb:.0f} MB {step}" for step, mb in run.steps_at_peak())
+        print(f"- {run.name}: {steps}")
 
 
 def print_engines(scale: str, duckdb_runs: list[Measured], spark_runs: list[Measured]) -> None:

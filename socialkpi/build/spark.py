@@ -20,6 +20,7 @@ what the lake held: how a warehouse loaded on DuckDB moves to Spark.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -35,9 +36,9 @@ from pipelines.warehouse import open_warehouse
 from socialkpi.build.dbt_runner import WITHOUT_UNIT_TESTS, BuildFailed, DbtEvents, invoke_observed
 
 
-def spark_parameters(lake: Path) -> dict[str, str]:
-    """The Spark settings of the profile's `spark` target, for this lake: the one place they are
-    written, whether dbt starts Spark or this module does."""
+def spark_target(lake: Path) -> dict:
+    """The profile's `spark` target (dbt_project/profiles.yml) rendered for this lake: the one
+    place its settings are written, whether dbt starts Spark or this module does."""
     environment = jinja2.Environment()
     environment.filters["as_number"] = lambda value: value
     text = (DBT_PROJECT_DIR / "profiles.yml").read_text()
@@ -50,8 +51,12 @@ def spark_parameters(lake: Path) -> dict[str, str]:
         return value
 
     rendered = environment.from_string(text).render(env_var=env_var)
-    spark = yaml.safe_load(rendered)["socialkpi"]["outputs"]["spark"]
-    return {key: str(value) for key, value in spark["server_side_parameters"].items()}
+    return yaml.safe_load(rendered)["socialkpi"]["outputs"]["spark"]
+
+
+def spark_parameters(lake: Path) -> dict[str, str]:
+    """The Spark settings of the profile's `spark` target, for this lake."""
+    return {key: str(value) for key, value in spark_target(lake).get("server_side_parameters", {}).items()}
 
 
 def start_spark(lake: Path):
@@ -91,34 +96,28 @@ def spark_type(duckdb_type: str) -> str:
         raise ValueError(f"no Spark type for the DuckDB type {duckdb_type} of an empty raw table") from None
 
 
-def raw_table_statements(lake: Path, placeholders: dict[str, dict[str, str]]) -> list[str]:
-    """SQL naming every raw table of the lake in Spark's catalogue: each table folder with Parquet
-    files (columns as its files give them), and each table the warehouse file declares that no
-    file has filled yet (`placeholders`, pipelines/lake.py), empty, with its declared columns, so
-    dbt's sources always exist."""
-    statements = []
+def lake_tables(lake: Path, placeholders: dict[str, dict[str, str]]) -> list[dict]:
+    """Every raw table of the lake, as the `register_lake_tables` macro names them in Spark's
+    catalogue (dbt_project/macros/lake_tables.sql): each table folder with Parquet files (columns
+    as its files give them), and each table the warehouse file declares that no file has filled
+    yet (`placeholders`, pipelines/lake.py), empty, with its declared columns, so dbt's sources
+    always exist."""
+    tables = []
     found = set()
     for folder in table_folders(lake):
         if not any(folder.glob("*.parquet")):
             continue  # dlt's load records (`_dlt_loads`), or a folder nothing landed in
-        table = f"{folder.parent.name}.{folder.name}"
-        found.add(table)
-        statements += [
-            f"create database if not exists {folder.parent.name}",
-            f"drop table if exists {table}",
-            f"create table {table} using parquet options (mergeSchema 'true') location '{folder}'",
-        ]
+        found.add(f"{folder.parent.name}.{folder.name}")
+        tables.append({"schema": folder.parent.name, "name": folder.name, "location": str(folder)})
     for table, columns in sorted(placeholders.items()):
         if table in found:
             continue
         schema, name = table.split(".")
-        typed = ", ".join(f"`{column}` {spark_type(kind)}" for column, kind in columns.items())
-        statements += [
-            f"create database if not exists {schema}",
-            f"drop table if exists {table}",
-            f"create table {table} ({typed}) using parquet location '{lake / schema / name}'",
-        ]
-    return statements
+        typed = [[column, spark_type(kind)] for column, kind in columns.items()]
+        tables.append(
+            {"schema": schema, "name": name, "location": str(lake / schema / name), "columns": typed}
+        )
+    return tables
 
 
 def raw_tables_from_warehouse(warehouse: Path, lake: Path) -> int:
@@ -167,14 +166,22 @@ def build_on_spark(
     # The profile picks its `spark` target and lake from the environment; a process that goes on
     # (Dagster's, a test's) gets its own back, and its next build a session of its own lake.
     with _environment({ENGINE_ENV: "spark", LAKE_ENV: str(lake), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}):
-        session = start_spark(lake)
+        # Spark in this process for the `session` method, so that it is stopped afterwards; a
+        # `thrift` or `http` target reaches a cluster's server instead, through dbt alone.
+        session = start_spark(lake) if spark_target(lake).get("method") == "session" else None
         try:
-            for statement in raw_table_statements(lake, placeholders):
-                session.sql(statement)
+            # Through dbt's connection, as on a cluster: the same session here, its server there.
+            tables = json.dumps({"tables": lake_tables(lake, placeholders)})
+            registered = invoke_observed(
+                ["run-operation", "register_lake_tables", "--args", tables, *project, *state]
+            )
+            if not registered.success:
+                return [f"registering the lake's raw tables: {registered.exception or 'see dbt.log'}"]
             full = ["--full-refresh"] if command == "build" else []
             result = invoke_observed([command, *full, *project, *state, *dbt_args], progress, events)
         finally:
-            session.stop()
+            if session is not None:
+                session.stop()
     if expose:
         with open_warehouse(warehouse) as con:  # what Spark built, failed build or not
             expose_built_tables(con, models_dir(lake))
