@@ -50,3 +50,24 @@ def dbt_threads() -> int:
     limit = memory_limit_bytes(duckdb_memory_limit())
     cores = os.cpu_count() or 1
     return max(1, min(cores, (limit or cores * MEMORY_PER_MODEL) // MEMORY_PER_MODEL))
+
+
+def release_freed_memory() -> None:
+    """Hand the memory the load freed back to the system before the build. Python and Arrow free
+    the read files' rows into their allocators, which keep the pages for reuse: at the agency
+    scale the process still held ~630 MB after the load, and the dbt build on top of it (DuckDB up
+    to its limit) peaked at 1.85 GB, against 1.47 GB for the same build in a fresh process."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        import pyarrow
+
+        pyarrow.default_memory_pool().release_unused()
+    except ImportError:  # pragma: no cover - pyarrow comes with dlt
+        pass
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)  # glibc: return the free pages of every arena
+    except (OSError, AttributeError):  # another C library: its allocator keeps them
+        pass

@@ -20,6 +20,7 @@ from pipelines.errors import LOADED, QUARANTINED
 from pipelines.exports import ExportsFolderMissing
 from pipelines.ledger import UNLOADED_BY, adopt_decided_channels
 from pipelines.load import LoadReport, load_exports
+from pipelines.memory import release_freed_memory
 from pipelines.reconcile import reconcile
 from pipelines.settings import Settings
 from pipelines.unload import Unloaded, loaded_at_path
@@ -191,6 +192,7 @@ def refresh(
         comments_report = load_comments(settings, progress)
         say(f"reconciled {reconcile(settings.warehouse)} loaded files with raw")
     raise_if_signalled()
+    release_freed_memory()
     try:
         built = build(settings, progress, when_current="skip")
     except BuildFailed as failed:  # the one line also says what readers still see
