@@ -125,11 +125,16 @@ class PublishedPostgres:
     publish: subprocess.CompletedProcess
 
 
-def publish_to_new_database(
-    server: PostgresServer, settings, dbname: str, reader_timeout: str = "5min"
-) -> PublishedPostgres:
-    from tests.conftest import run_cli
+@dataclass(frozen=True)
+class SetUpDatabase:
+    """A database `socialkpi postgres-setup` made ready: its writer's and reader's URLs."""
 
+    writer_url: str
+    reader_url: str
+    setup: subprocess.CompletedProcess
+
+
+def set_up_database(server: PostgresServer, dbname: str, reader_timeout: str = "5min") -> SetUpDatabase:
     admin_url = server.create_database(dbname)
     setup = socialkpi(
         "postgres-setup",
@@ -141,10 +146,17 @@ def publish_to_new_database(
         SOCIALKPI_POSTGRES_READER_PASSWORD=READER_PASSWORD,
     )
     writer_url = server.url("socialkpi_writer", WRITER_PASSWORD, dbname)
-    published = run_cli("publish", "--postgres", writer_url, settings=settings, check=True)
-    return PublishedPostgres(
-        writer_url, server.url("socialkpi_reader", READER_PASSWORD, dbname), setup, published
-    )
+    return SetUpDatabase(writer_url, server.url("socialkpi_reader", READER_PASSWORD, dbname), setup)
+
+
+def publish_to_new_database(
+    server: PostgresServer, settings, dbname: str, reader_timeout: str = "5min"
+) -> PublishedPostgres:
+    from tests.conftest import run_cli
+
+    database = set_up_database(server, dbname, reader_timeout)
+    published = run_cli("publish", "--postgres", database.writer_url, settings=settings, check=True)
+    return PublishedPostgres(database.writer_url, database.reader_url, database.setup, published)
 
 
 def socialkpi(*args: str, **environment: str) -> subprocess.CompletedProcess:

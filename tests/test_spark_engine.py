@@ -11,10 +11,12 @@ import math
 import re
 import subprocess
 import sys
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import psycopg
 import pytest
 
 from pipelines.comments.privacy import pseudonym
@@ -23,6 +25,11 @@ from pipelines.ledger import loaded_row_counts
 from pipelines.reconcile import raw_tables
 from pipelines.settings import Settings, load_settings
 from tests.conftest import run_cli
+from tests.postgres_server import (
+    postgres_server_fixture,  # noqa: F401 (the postgres_server fixture)
+    set_up_database,
+)
+from tests.spark_thrift_server import running_thrift_server, thrift_profile
 
 REPO = Path(__file__).resolve().parents[1]
 MODELS = REPO / "dbt_project" / "models"
@@ -47,6 +54,7 @@ def lake_files(lake: Path) -> dict[str, tuple[int, int]]:
 class SparkRefresh:
     settings: Settings
     lake: Path
+    postgres_reader_url: str  # the database the first refresh also published to
     second: str  # what the second refresh said
     second_code: int
     lake_after_first: dict[str, tuple[int, int]]
@@ -54,14 +62,18 @@ class SparkRefresh:
 
 
 @pytest.fixture(scope="module")
-def spark_refresh(demo_exports, demo_comments, tmp_path_factory) -> SparkRefresh:
+def spark_refresh(demo_exports, demo_comments, tmp_path_factory, postgres_server) -> SparkRefresh:
+    """Two refreshes of the demo on Spark; the first also publishes to PostgreSQL, set up as a
+    user does it (`socialkpi postgres-setup`, then SOCIALKPI_POSTGRES_URL)."""
     root = tmp_path_factory.mktemp("spark")
     lake = root / "lake"
     settings = load_settings(
         str(demo_exports), root / "warehouse" / "socialkpi.duckdb", demo_comments, engine="spark", lake=lake
     )
+    postgres = set_up_database(postgres_server, "spark_publish")
     refresh = ("refresh", "--comments-from", str(demo_comments))
-    first = run_cli(*refresh, settings=settings, env=spark_engine(lake))
+    env = spark_engine(lake) | {"SOCIALKPI_POSTGRES_URL": postgres.writer_url}
+    first = run_cli(*refresh, settings=settings, env=env)
     said = first.stdout + first.stderr
     failures = [line for line in said.splitlines() if re.search(r"ERROR|FAIL|rror", line)]
     assert first.returncode == 0, "the refresh on Spark failed:\n" + "\n".join(failures[-30:]) + said[-3000:]
@@ -70,6 +82,7 @@ def spark_refresh(demo_exports, demo_comments, tmp_path_factory) -> SparkRefresh
     return SparkRefresh(
         settings,
         lake,
+        postgres.reader_url,
         second.stdout + second.stderr,
         second.returncode,
         after_first,
@@ -164,6 +177,24 @@ def test_on_spark_the_raw_rows_are_parquet_in_the_lake_and_the_warehouse_file_ke
     assert in_lake == ledger_rows > 1000  # every loaded row, once
 
 
+def test_the_spark_refresh_publishes_every_mart_to_postgresql_with_the_rows_it_published_as_parquet(
+    spark_refresh,
+):
+    with duckdb.connect(str(spark_refresh.settings.published_marts), read_only=True) as published:
+        listed = "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+        marts = [name for (name,) in published.execute(listed).fetchall()]
+        counts = {
+            mart: published.execute(f"select count(*) from marts.{mart}").fetchone()[0] for mart in marts
+        }
+    assert len(marts) > 20
+    with psycopg.connect(spark_refresh.postgres_reader_url) as con:
+        in_postgres = {
+            mart: con.execute(f"select count(*) from marts.{mart}").fetchone()[0] for mart in marts
+        }
+    assert in_postgres == counts
+    assert counts["all_posts"] > 1000
+
+
 def test_a_second_spark_refresh_with_no_new_files_builds_nothing_and_changes_nothing_in_the_lake(
     spark_refresh,
 ):
@@ -205,10 +236,34 @@ def lake_rows_of(folder: Path, pseudonyms: list[str]) -> dict[str, int]:
     return {table: count for table, count in counts.items() if count}
 
 
-def test_forget_on_spark_erases_the_author_from_the_lake_spark_s_tables_and_the_published_marts(
-    spark_refresh, demo_comments
+@dataclass(frozen=True)
+class ServerAnswers:
+    raw_comment_tables: set[str]
+    comments: int
+    their_comments: int
+
+
+def server_answers(port: int, pseudonyms: list[str]) -> ServerAnswers:
+    """What the Thrift server's own catalogue and tables say, asked over its wire protocol."""
+    from pyhive import hive
+
+    with closing(hive.connect("127.0.0.1", port, username="socialkpi", auth="NOSASL")) as server:
+        cursor = server.cursor()
+        cursor.execute("show tables in raw_comments")
+        tables = {row[1] for row in cursor.fetchall()}
+        listed = ", ".join(f"'{p}'" for p in pseudonyms)
+        cursor.execute(f"select count(*), count_if(author_pseudonym in ({listed})) from marts.comments")
+        comments, theirs = cursor.fetchone()
+    return ServerAnswers(tables, comments, theirs)
+
+
+def test_forget_on_spark_through_a_thrift_server_erases_the_author_from_the_lake_spark_s_tables_and_the_marts(
+    spark_refresh, demo_comments, tmp_path
 ):
-    """Runs after the tests above (one module, one worker, in order): it changes the lake."""
+    """`forget` rebuilds the comment models through a real Spark Thrift server, as on a cluster:
+    only the dbt profile changes (its `spark` target: method thrift, the server's host and port);
+    the lake's raw tables are registered on the server through dbt's connection. Runs after the
+    tests above (one module, one worker, in order): it changes the lake."""
     from tests.test_comment_privacy import KEY, _most_active_youtube_commenter, rows_of
 
     author = _most_active_youtube_commenter(load_dataset(demo_comments))
@@ -218,11 +273,22 @@ def test_forget_on_spark_erases_the_author_from_the_lake_spark_s_tables_and_the_
     assert any(table.startswith("warehouse/marts.db/") for table in before), before
     assert rows_of(spark_refresh.settings.published_marts, theirs)
 
-    forgot = run_cli(
-        "forget", "--author", author, settings=spark_refresh.settings, env=spark_engine(spark_refresh.lake)
-    )
+    with running_thrift_server(spark_refresh.lake, tmp_path / "thrift_server.log") as port:
+        cluster = {"DBT_PROFILES_DIR": str(thrift_profile(tmp_path / "cluster_profile", port))}
+        forgot = run_cli(
+            "forget",
+            "--author",
+            author,
+            settings=spark_refresh.settings,
+            env=spark_engine(spark_refresh.lake) | cluster,
+        )
+        on_server = (tmp_path / "thrift_server.log").read_text()
+        served = server_answers(port, theirs)
 
-    assert forgot.returncode == 0, (forgot.stdout + forgot.stderr)[-3000:]
+    assert forgot.returncode == 0, (forgot.stdout + forgot.stderr)[-3000:] + on_server[-2000:]
+    # The server itself knows the lake's raw tables and holds the comments without the author.
+    assert "youtube" in served.raw_comment_tables
+    assert served.their_comments == 0 < served.comments
     assert lake_rows_of(spark_refresh.lake, theirs) == {}
     for database in (spark_refresh.settings.published_marts, spark_refresh.settings.previous_marts):
         assert rows_of(database, theirs) == {}, database

@@ -17,10 +17,13 @@
 {% endmacro %}
 
 {% macro spark__register_lake_tables(tables) %}
+    {#- each statement is a round trip to the server (seconds on a cluster): a database once -#}
+    {%- for schema in tables | map(attribute='schema') | unique -%}
+        {%- do run_query('create database if not exists ' ~ schema) -%}
+    {%- endfor -%}
     {%- for table in tables -%}
         {%- set relation = table.schema ~ '.' ~ table.name -%}
         {%- set location = "location '" ~ table.location | replace("'", "\\'") ~ "'" -%}
-        {%- do run_query('create database if not exists ' ~ table.schema) -%}
         {%- do run_query('drop table if exists ' ~ relation) -%}
         {%- if table.columns -%}
             {%- set typed = [] -%}

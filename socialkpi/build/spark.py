@@ -1,9 +1,11 @@
 """The dbt project on Apache Spark (SOCIALKPI_ENGINE=spark, README "Growing past one machine").
 
 The raw tables are Parquet folders in a lake (SOCIALKPI_LAKE): `<lake>/<raw schema>/<table>/`,
-as dlt's filesystem destination writes them. Spark's catalogue (a Hive metastore kept in the lake)
-names each folder as the raw table dbt's sources read, and dbt-spark builds every model and runs
-every test there (dbt_project/profiles.yml, target `spark`), in this process.
+as dlt's filesystem destination writes them. A dbt macro names each folder in Spark's catalogue as
+the raw table dbt's sources read (dbt_project/macros/lake_tables.sql), and dbt-spark builds every
+model and runs every test there, all through the profile's `spark` target: Spark in this process
+(method `session`, dbt_project/profiles.yml), or a cluster's server (`thrift`, `http`) in a
+profile that DBT_PROFILES_DIR names.
 
 Every Spark build is a full refresh: the lake's tables are Parquet files, which cannot delete rows,
 so an incremental model is built whole (dbt_project/macros/spark_full_refresh.sql).
@@ -36,12 +38,18 @@ from pipelines.warehouse import open_warehouse
 from socialkpi.build.dbt_runner import WITHOUT_UNIT_TESTS, BuildFailed, DbtEvents, invoke_observed
 
 
+def profiles_dir() -> Path:
+    """Where the dbt profile is: DBT_PROFILES_DIR, as dbt reads it (a cluster's `thrift` or `http`
+    target, kept outside the repository), else the project's own (the `session` target)."""
+    return Path(os.environ.get("DBT_PROFILES_DIR") or DBT_PROJECT_DIR)
+
+
 def spark_target(lake: Path) -> dict:
-    """The profile's `spark` target (dbt_project/profiles.yml) rendered for this lake: the one
-    place its settings are written, whether dbt starts Spark or this module does."""
+    """The profile's `spark` target rendered for this lake: the one place its settings are
+    written, whether dbt starts Spark or this module does."""
     environment = jinja2.Environment()
     environment.filters["as_number"] = lambda value: value
-    text = (DBT_PROJECT_DIR / "profiles.yml").read_text()
+    text = (profiles_dir() / "profiles.yml").read_text()
     overrides = {LAKE_ENV: str(lake)}
 
     def env_var(name: str, default: str | None = None) -> str:
@@ -161,7 +169,7 @@ def build_on_spark(
     with open_warehouse(warehouse, read_only=True) as con:
         copy_kept_tables(con, lake)
         placeholders = placeholder_tables(con)
-    project = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    project = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(profiles_dir())]
     state = ["--target-path", str(lake / "dbt_target"), "--log-path", str(lake / "logs")]
     # The profile picks its `spark` target and lake from the environment; a process that goes on
     # (Dagster's, a test's) gets its own back, and its next build a session of its own lake.
@@ -223,9 +231,10 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 
 
 def models_dir(lake: Path) -> Path:
-    """Where Spark writes the tables dbt builds (the profile's warehouse folder): one folder per
-    schema (`<schema>.db`), one per table in it."""
-    return Path(spark_parameters(lake)["spark.sql.warehouse.dir"])
+    """Where Spark writes the tables dbt builds (its warehouse folder): one folder per schema
+    (`<schema>.db`), one per table in it. The `session` target sets it; a cluster's server has
+    its own, which must be `<lake>/warehouse` (README, Growing past one machine)."""
+    return Path(spark_parameters(lake).get("spark.sql.warehouse.dir") or lake / "warehouse")
 
 
 def main(argv: list[str] | None = None) -> int:
