@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -223,6 +224,63 @@ def test_a_pooled_reader_sees_every_publish_whole_and_never_fails_then_rollback_
         con.execute("select count(*) from marts_previous.twitter_posts")  # readers see `marts` only
     publish_postgres.rollback(published.writer_url)
     assert _pair(published.reader_url) == expected[-2]
+
+
+def test_a_reader_transaction_that_has_read_a_mart_holds_the_swap_back_and_reads_one_publish_to_its_end(
+    published, warehouse, tmp_path
+):
+    """A schema rename locks no table: without the swap's own locks, a reader that has counted
+    `marts.twitter_posts` would find the next night's `marts.all_posts` in its next look. The swap
+    waits for the reader's transaction instead, and swaps in as soon as it ends."""
+    before = _pair(published.reader_url)
+    night = smaller_copy(warehouse.published_marts, tmp_path / "night.duckdb", 15)
+    with psycopg.connect(published.reader_url) as reader, ThreadPoolExecutor(1) as pool:
+        (posts,) = reader.execute("select count(*) from marts.twitter_posts").fetchone()
+        publishing = pool.submit(publish_postgres.publish_marts, night, published.writer_url, {})
+        _wait_until_loaded(published.writer_url, publishing)
+        time.sleep(1)  # the swap would have committed in milliseconds
+        assert not publishing.done(), "the swap waits for the reader that has read the marts"
+        (x_in_all_posts,) = reader.execute(
+            "select count(*) from marts.all_posts where channel = 'twitter'"
+        ).fetchone()
+        assert (posts, x_in_all_posts) == before
+        reader.rollback()  # the reader's transaction ends
+        swapped = publishing.result(timeout=30)
+    assert _pair(published.reader_url) == (swapped.rows_by_mart["twitter_posts"],) * 2 != before
+
+
+def test_a_reader_that_keeps_reading_makes_the_swap_give_up_saying_so_and_leaves_no_trace(
+    published, warehouse, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(publish_postgres, "SWAP_WAIT_SECONDS", 1.5)
+    before = _pair(published.reader_url)
+    night = smaller_copy(warehouse.published_marts, tmp_path / "night.duckdb", 11)
+    with psycopg.connect(published.reader_url) as reader:
+        reader.execute("select count(*) from marts.all_posts").fetchone()
+        with pytest.raises(publish_postgres.PostgresPublishFailed, match="run the publish again later"):
+            publish_postgres.publish_marts(night, published.writer_url, {})
+        assert reader.execute("select count(*) from marts.twitter_posts").fetchone()[0] == before[0]
+    assert _pair(published.reader_url) == before
+    with psycopg.connect(published.writer_url) as con:
+        assert con.execute("select 1 from pg_namespace where nspname = 'marts_loading'").fetchone() is None
+
+
+def _wait_until_loaded(writer_url: str, publishing: Future) -> None:
+    """Until the load's transaction has committed `marts_loading` (its comment is its last step):
+    the swap comes next. Or until the publish has ended: then it did not wait."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if publishing.done():
+            return
+        with psycopg.connect(writer_url, autocommit=True) as con:
+            row = con.execute(
+                "select obj_description(oid, 'pg_namespace') from pg_namespace "
+                "where nspname = 'marts_loading'"
+            ).fetchone()
+        if row and row[0]:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the load never committed marts_loading")
 
 
 def _pair(url: str) -> tuple[int, int]:

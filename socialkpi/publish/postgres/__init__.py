@@ -4,7 +4,9 @@ for the BI tools that speak PostgreSQL (Tableau, Power BI, Metabase, Looker Stud
 After the file publish passed, the published copy is loaded into a fresh schema (`marts_loading`),
 its row counts checked against the warehouse's, and swapped in with schema renames in one
 transaction: `marts` becomes `marts_previous`, `marts_loading` becomes `marts`. A reader sees the
-old marts or the new ones, never a half-loaded schema; `publish --rollback` renames them back.
+old marts or the new ones, never a half-loaded schema and never a mix of the two in one statement
+(the swap first holds every table it renames away; see `_swap`); `publish --rollback` renames them
+back.
 The schema comment of `marts` names the content it holds, so a publish with nothing new does not
 rewrite it.
 """
@@ -14,10 +16,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pg8000.native
 from pg8000.native import Connection, identifier, literal
 
 from socialkpi.publish.postgres.connection import (
@@ -25,6 +30,7 @@ from socialkpi.publish.postgres.connection import (
     PostgresPublishFailed,
     first_row,
     session,
+    sqlstate,
     transaction,
 )
 from socialkpi.publish.postgres.docs import MartDocs, mart_docs
@@ -48,9 +54,14 @@ __all__ = [
 
 LIVE, PREVIOUS, LOADING = "marts", "marts_previous", "marts_loading"
 _CONTENT = re.compile(r"\(content ([0-9a-f]{64})\)")
-# The swap waits this long for a query still reading the schema it drops (marts_previous), then
-# gives up and leaves everything as it was.
-SWAP_LOCK_TIMEOUT = "60s"
+# The swap waits this long for the queries still reading the marts it renames away, then gives up
+# and leaves everything as it was.
+SWAP_WAIT_SECONDS = 60.0
+# One attempt at the swap's locks waits this long, then lets go of all it holds and tries again:
+# shorter than PostgreSQL's deadlock_timeout (1 s by default), so a reader that waits on a table
+# the swap holds is let through before the server would pick a deadlock victim (maybe the reader).
+SWAP_ATTEMPT_LOCK_TIMEOUT = "100ms"
+_LOCK_NOT_AVAILABLE = "55P03"
 
 
 @dataclass(frozen=True)
@@ -71,7 +82,11 @@ def publish_marts(published_copy: Path, url: str, expected_rows: dict[str, int])
         if content_of_live_schema(target) == content:
             return PostgresPublish(False, {name: expected_rows.get(name, 0) for name in marts})
         rows = _load(source, target, marts, expected_rows, content)
-        _swap_in(target)
+        try:
+            _swap_in(target)
+        except pg8000.native.DatabaseError:
+            target.run(f"drop schema if exists {LOADING} cascade")  # what readers see is untouched
+            raise
     return PostgresPublish(True, rows)
 
 
@@ -110,12 +125,14 @@ def rollback(url: str) -> None:
         exists = {n for (n,) in target.run("select nspname from pg_namespace")}
         if PREVIOUS not in exists:
             raise PostgresPublishFailed(f"PostgreSQL has no {PREVIOUS} schema: nothing to roll back to")
-        with transaction(target):
-            target.run(f"set local lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
+
+        def renames() -> None:
             target.run(f"alter schema {LIVE} rename to {LOADING}")
             target.run(f"alter schema {PREVIOUS} rename to {LIVE}")
             target.run(f"alter schema {LOADING} rename to {PREVIOUS}")
             readers_see_only_live(target)
+
+        _swap(target, renames)
 
 
 def drop_previous(url: str | None = None) -> None:
@@ -150,10 +167,51 @@ def _load(source, target, marts, expected_rows: dict[str, int], content: str) ->
 
 
 def _swap_in(target: Connection) -> None:
-    with transaction(target):
-        target.run(f"set local lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
+    def renames() -> None:
         target.run(f"drop schema if exists {PREVIOUS} cascade")
         if first_row(target, "select 1 from pg_namespace where nspname = :name", name=LIVE):
             target.run(f"alter schema {LIVE} rename to {PREVIOUS}")
         target.run(f"alter schema {LOADING} rename to {LIVE}")
         readers_see_only_live(target)
+
+    _swap(target, renames)
+
+
+def _swap(target: Connection, renames: Callable[[], None]) -> None:
+    """Run the schema renames in one transaction that first holds every table of `marts` and
+    `marts_previous` exclusively.
+
+    A schema rename locks no table, and PostgreSQL looks up a statement's table names one by one:
+    a reader's statement that found `marts.twitter_posts` before the swap committed and
+    `marts.all_posts` after it would count the old X posts against the new. Holding the tables
+    first, the swap waits for the statements already reading them, and a statement that reaches
+    a held table waits for the commit and then looks its name up again: it reads the new marts
+    only. The locks are taken in short attempts, all let go between two (see
+    SWAP_ATTEMPT_LOCK_TIMEOUT), until SWAP_WAIT_SECONDS have passed."""
+    deadline = time.monotonic() + SWAP_WAIT_SECONDS
+    while True:
+        try:
+            with transaction(target):
+                target.run(f"set local lock_timeout = '{SWAP_ATTEMPT_LOCK_TIMEOUT}'")
+                _hold_live_and_previous_tables(target)
+                renames()
+            return
+        except pg8000.native.DatabaseError as error:
+            if sqlstate(error) != _LOCK_NOT_AVAILABLE or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _hold_live_and_previous_tables(target: Connection) -> None:
+    tables = [
+        f"{identifier(schema)}.{identifier(name)}"
+        for schema, name in target.run(
+            "select n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+            "where n.nspname in (:live, :previous) and c.relkind in ('r', 'p', 'v', 'm') "
+            "order by n.nspname, c.relname",
+            live=LIVE,
+            previous=PREVIOUS,
+        )
+    ]
+    if tables:
+        target.run(f"lock table {', '.join(tables)} in access exclusive mode")

@@ -22,7 +22,7 @@ _ADVICE = {
     "28000": "the server's pg_hba.conf does not let this user connect from here",
     "3D000": "create the database, or name an existing one in the URL",
     "42501": "create the roles with `socialkpi postgres-setup` and publish as socialkpi_writer",
-    "55P03": "a query still reads the previous marts; run the publish again later",
+    "55P03": "queries kept reading the marts for a minute; run the publish again later",
 }
 
 
@@ -69,7 +69,7 @@ def first_row(con: Connection, statement: str, **params) -> list | None:
 def reason(error: BaseException) -> str:
     """The server's own message (pg8000 carries its fields as a dict: M the message, C the
     SQLSTATE, H a hint) and what to do; the system's words for a server out of reach."""
-    fields = error.args[0] if error.args and isinstance(error.args[0], dict) else None
+    fields = _fields(error)
     if fields:
         advice = _ADVICE.get(fields.get("C", ""), fields.get("H"))
         return fields.get("M", "") + (f"; {advice}" if advice else "")
@@ -105,7 +105,7 @@ def _connect(target: Target, named_by: str) -> Connection:
 
 def _socket(target: Target) -> socket.socket:
     """The socket to the server, reached within connect_timeout. Once reached, a statement takes
-    as long as it needs: the swap bounds its own wait for locks (lock_timeout)."""
+    as long as it needs: the swap bounds its own wait for locks."""
     timeout = target.connect_timeout or None  # 0: wait as long as it takes, as libpq
     if target.unix_socket:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -123,3 +123,13 @@ def _socket(target: Target) -> socket.socket:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.settimeout(None)
     return sock
+
+
+def sqlstate(error: BaseException) -> str | None:
+    """The SQLSTATE of the server's refusal (None for an error of another kind)."""
+    return _fields(error).get("C")
+
+
+def _fields(error: BaseException) -> dict:
+    # pg8000 carries the server's fields as a dict: M the message, C the SQLSTATE, H a hint.
+    return error.args[0] if error.args and isinstance(error.args[0], dict) else {}
