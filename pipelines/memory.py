@@ -1,8 +1,8 @@
 """How much memory DuckDB may use in the steps that move all of history: landing, the dbt build
 and the publish. Left alone, DuckDB takes up to 80% of the machine's memory and keeps what it
 took, and a refresh of the agency scale grew past 3 GB; above this limit DuckDB spills to disk
-instead. `SOCIALKPI_DUCKDB_MEMORY_LIMIT` (DuckDB's units: 512MB, 2GB) changes it; dbt reads the
-same variable (dbt_project/profiles.yml).
+instead. `SOCIALKPI_DUCKDB_MEMORY_LIMIT` (DuckDB's units: 512MB, 2GB) changes it; dbt gets the limit
+its build may use (below) as SOCIALKPI_DBT_MEMORY_LIMIT (dbt_project/profiles.yml).
 
 The dbt build runs models side by side (dbt threads) in one DuckDB, under that one limit. On a
 build from scratch, four staging models at once, each reading a whole raw table, ran out of
@@ -11,19 +11,81 @@ runs as many models at once as the limit gives MEMORY_PER_MODEL each, within the
 cores: 2 under the default 1GB. (An incremental night at cern takes as long with 2 as with 4:
 10.4 s of dbt either way.) `SOCIALKPI_DBT_THREADS` sets the number outright. 500MB is an
 estimate: models that run out of memory side by side are built again one at a time
-(socialkpi/build/dbt_runner.py)."""
+(socialkpi/build/dbt_runner.py).
+
+DuckDB's limit alone did not bound a refresh: at the agency scale the process already held ~630 MB
+of its own (Python, dbt, dlt, what the load left) when the build began, and the build's DuckDB
+took its 1GB and ~200 MB more outside it, a peak of 1.85 GB. So the whole process has a cap,
+`SOCIALKPI_MEMORY_CAP` (default 1.5GB, `none` for no cap): each DuckDB opened during a refresh
+(landing, the build, the publish) gets the configured limit, lowered when what the process holds
+at that moment, plus the limit, plus what DuckDB allocates beyond it would pass the cap. DuckDB
+then spills to disk sooner; dbt runs fewer models at once under a lower limit."""
 
 from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 MEMORY_LIMIT_ENV = "SOCIALKPI_DUCKDB_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "1GB"
+DBT_MEMORY_LIMIT_ENV = "SOCIALKPI_DBT_MEMORY_LIMIT"  # set by socialkpi for each dbt run
+MEMORY_CAP_ENV = "SOCIALKPI_MEMORY_CAP"
+DEFAULT_MEMORY_CAP = "1.5GB"
+NO_CAP = "none"
+# What a process holds beyond DuckDB's limit while DuckDB works: DuckDB's allocations outside its
+# buffer manager (hash tables being built, Arrow results) and Python's own growth. Measured on the
+# agency build: a fresh dbt process peaked OUTSIDE_DUCKDB_LIMIT above what it held plus the limit.
+OUTSIDE_DUCKDB_LIMIT = 300 * 10**6
+# Below this DuckDB cannot build the widest marts, cap or not: a process that already holds
+# nearly the whole cap gets it anyway, and passes the cap by what DuckDB then takes.
+LEAST_DUCKDB_LIMIT = 256 * 10**6
+
+
+def configured_memory_limit() -> str:
+    """SOCIALKPI_DUCKDB_MEMORY_LIMIT as the user set it (DuckDB's units), or the default."""
+    return os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT
 
 
 def duckdb_memory_limit() -> str:
-    return os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT
+    """The limit for a DuckDB opened now: the configured one, or less when what this process holds
+    now, plus the limit, plus what DuckDB allocates beyond it would pass SOCIALKPI_MEMORY_CAP."""
+    configured = configured_memory_limit()
+    cap, held, wanted = memory_cap_bytes(), resident_bytes(), memory_limit_bytes(configured)
+    if cap is None or held is None or wanted is None:
+        return configured
+    room = max(LEAST_DUCKDB_LIMIT, cap - held - OUTSIDE_DUCKDB_LIMIT)
+    return configured if room >= wanted else f"{room // 10**6}MB"
+
+
+def lowered_by_the_cap() -> str:
+    """Why a DuckDB gets less than the configured limit, in the user's terms."""
+    held = (resident_bytes() or 0) // 10**6
+    cap = os.environ.get(MEMORY_CAP_ENV) or DEFAULT_MEMORY_CAP
+    configured = f"{MEMORY_LIMIT_ENV}={configured_memory_limit()}"
+    return f"not {configured}: the process already holds {held}MB of {MEMORY_CAP_ENV}={cap}"
+
+
+def memory_cap_bytes() -> int | None:
+    """SOCIALKPI_MEMORY_CAP in bytes; None for `none`."""
+    raw = (os.environ.get(MEMORY_CAP_ENV) or DEFAULT_MEMORY_CAP).strip()
+    if raw.lower() == NO_CAP:
+        return None
+    cap = memory_limit_bytes(raw)
+    if cap is None:
+        raise ValueError(
+            f"{MEMORY_CAP_ENV}={raw!r}: give bytes in DuckDB's units (1.5GB, 1536MiB) or {NO_CAP!r}"
+        )
+    return cap
+
+
+def resident_bytes() -> int | None:
+    """What this process holds in memory now (its resident set); None where /proc does not say."""
+    try:
+        resident_pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+    return resident_pages * os.sysconf("SC_PAGE_SIZE")
 
 
 DBT_THREADS_ENV = "SOCIALKPI_DBT_THREADS"
@@ -41,13 +103,13 @@ def memory_limit_bytes(limit: str) -> int | None:
     return int(float(found.group(1)) * _UNITS[found.group(2).lower()])
 
 
-def dbt_threads() -> int:
+def dbt_threads(memory_limit: str | None = None) -> int:
     """How many models dbt builds at once: SOCIALKPI_DBT_THREADS, else one per MEMORY_PER_MODEL
-    of the memory limit, at least 1 and at most the machine's cores."""
+    of the memory limit (the build's, or one computed now), at least 1 and at most the cores."""
     raw = os.environ.get(DBT_THREADS_ENV, "").strip()
     if raw.isdigit() and int(raw) > 0:
         return int(raw)
-    limit = memory_limit_bytes(duckdb_memory_limit())
+    limit = memory_limit_bytes(memory_limit or duckdb_memory_limit())
     cores = os.cpu_count() or 1
     return max(1, min(cores, (limit or cores * MEMORY_PER_MODEL) // MEMORY_PER_MODEL))
 

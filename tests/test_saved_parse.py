@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.memory import MEMORY_LIMIT_ENV
+from pipelines.memory import DBT_MEMORY_LIMIT_ENV
 from pipelines.settings import WAREHOUSE_ENV
 from socialkpi.build.dbt_runner import dbt_args
 from socialkpi.build.saved_parse import PARTIAL_PARSE, keep_parse_across_warehouse_paths
@@ -35,10 +35,10 @@ def _parse(target: Path) -> list[str]:
     return said
 
 
-def test_a_warehouse_at_another_path_reuses_the_saved_parse_and_another_memory_limit_does_not(
+def test_a_warehouse_at_another_path_or_memory_limit_reuses_the_saved_parse_and_another_name_does_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(MEMORY_LIMIT_ENV, "1GB")
+    monkeypatch.setenv(DBT_MEMORY_LIMIT_ENV, "1GB")
     monkeypatch.setenv(WAREHOUSE_ENV, str(tmp_path / "first" / "socialkpi.duckdb"))
     _parse(tmp_path / "first")
     assert (tmp_path / "first" / PARTIAL_PARSE).is_file()
@@ -48,7 +48,14 @@ def test_a_warehouse_at_another_path_reuses_the_saved_parse_and_another_memory_l
     monkeypatch.setenv(WAREHOUSE_ENV, str(tmp_path / "moved" / "socialkpi.duckdb"))
     assert _parse(tmp_path / "moved") == ["PartialParsingSkipParsing"]
 
-    # Every other profile value still counts: the check is narrowed, not switched off.
+    # Another memory limit, as the process's cap gives each build (pipelines/memory.py): kept too.
     shutil.copytree(tmp_path / "first", tmp_path / "other_limit")
-    monkeypatch.setenv(MEMORY_LIMIT_ENV, "2GB")
-    assert _parse(tmp_path / "other_limit") == ["UnableToPartialParse: profile has changed"]
+    monkeypatch.setenv(DBT_MEMORY_LIMIT_ENV, "612MB")
+    monkeypatch.setenv(WAREHOUSE_ENV, str(tmp_path / "other_limit" / "socialkpi.duckdb"))
+    assert _parse(tmp_path / "other_limit") == ["PartialParsingSkipParsing"]
+
+    # Every other profile value still counts: the check is narrowed, not switched off. The file's
+    # name is the database the manifest names.
+    shutil.copytree(tmp_path / "first", tmp_path / "other_name")
+    monkeypatch.setenv(WAREHOUSE_ENV, str(tmp_path / "other_name" / "kpi.duckdb"))
+    assert _parse(tmp_path / "other_name") == ["UnableToPartialParse: profile has changed"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.memory import DBT_THREADS_ENV, MEMORY_LIMIT_ENV, dbt_threads
+from pipelines.memory import DBT_THREADS_ENV, MEMORY_CAP_ENV, MEMORY_LIMIT_ENV, dbt_threads
 from pipelines.warehouse import LOCK_WAIT_ENV, open_warehouse
 from tests.conftest import run_cli
 
@@ -40,6 +40,7 @@ def _limit_as_duckdb_says(limit: str) -> str:
 
 def test_every_connection_to_the_warehouse_has_the_memory_cap(tmp_path, monkeypatch):
     monkeypatch.setenv(MEMORY_LIMIT_ENV, "384MB")
+    monkeypatch.setenv(MEMORY_CAP_ENV, "none")  # the process's cap: tests/test_memory_cap.py
     duckdb.connect(str(tmp_path / "w.duckdb")).close()
     for read_only in (False, True):
         with open_warehouse(tmp_path / "w.duckdb", read_only=read_only) as con:
@@ -81,10 +82,9 @@ def test_dbt_builds_as_many_models_at_once_as_the_memory_limit_gives_500mb_each_
 ):
     monkeypatch.delenv(DBT_THREADS_ENV, raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
-    monkeypatch.setenv(MEMORY_LIMIT_ENV, limit)
-    assert dbt_threads() == models_at_once
+    assert dbt_threads(limit) == models_at_once
     monkeypatch.setenv(DBT_THREADS_ENV, "3")
-    assert dbt_threads() == 3
+    assert dbt_threads(limit) == 3
 
 
 def test_a_build_out_of_memory_runs_again_one_model_at_a_time_then_names_the_limit_to_raise(

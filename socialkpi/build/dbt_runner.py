@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines import checkpoints
-from pipelines.memory import MEMORY_LIMIT_ENV, dbt_threads, duckdb_memory_limit
+from pipelines.memory import (
+    DBT_MEMORY_LIMIT_ENV,
+    MEMORY_CAP_ENV,
+    MEMORY_LIMIT_ENV,
+    configured_memory_limit,
+    dbt_threads,
+    duckdb_memory_limit,
+    lowered_by_the_cap,
+)
 from pipelines.progress import Counted
 from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_ENV, Settings
 from pipelines.warehouse import open_warehouse
@@ -100,10 +108,12 @@ def parsed_meanwhile(settings: Settings) -> Iterator[None]:
         parse.wait()
 
 
-def _point_dbt_at(settings: Settings) -> None:
-    """What profiles.yml reads: the warehouse, and the memory DuckDB may use in it."""
+def _point_dbt_at(settings: Settings) -> str:
+    """What profiles.yml reads: the warehouse, and the memory DuckDB may use in it (within the
+    process's cap, from what the process holds now: pipelines/memory.py); that limit."""
     os.environ[WAREHOUSE_ENV] = str(settings.warehouse)
-    os.environ[MEMORY_LIMIT_ENV] = duckdb_memory_limit()
+    os.environ[DBT_MEMORY_LIMIT_ENV] = limit = duckdb_memory_limit()
+    return limit
 
 
 # Asks the kernel to SIGKILL this process when its parent dies (PR_SET_PDEATHSIG, kept across
@@ -125,16 +135,18 @@ def run_dbt(
     not succeed. `events`, when given, receives the result event of every node (a failed run's
     too), as dbt's structured log writes them."""
     keep_parse_across_warehouse_paths()
-    _point_dbt_at(settings)
+    memory_limit = _point_dbt_at(settings)
+    if progress and memory_limit != configured_memory_limit():
+        progress(f"DuckDB may use {memory_limit} in this dbt {command}, {lowered_by_the_cap()}")
     # How many models run at once within the memory limit (pipelines/memory.py).
-    threads = ("--threads", str(dbt_threads()))
+    threads = ("--threads", str(dbt_threads(memory_limit)))
     result = invoke_observed(dbt_args(command, "--quiet", *threads, *extra), progress, events)
     if command == "build" and threads[1] != "1" and _ran_out_of_memory_only(result):
         threads = ("--threads", "1")
         result = _retry_one_at_a_time(result, extra, progress, events)
     if not result.success:
         stored = _store_failing_rows(settings, result, (*threads, *extra))
-        summary = _failure_summary(result, settings, stored, one_at_a_time=threads[1] == "1")
+        summary = _failure_summary(result, settings, stored, threads[1] == "1", memory_limit)
         raise BuildFailed(summary, _failed_nodes(result, stored))
     return result
 
@@ -332,15 +344,21 @@ def _progress_callback(progress: Callable[[str], None]):
     return on_event
 
 
-def _failure_summary(result, settings: Settings, stored: dict[str, str], one_at_a_time: bool) -> str:
+def _failure_summary(
+    result, settings: Settings, stored: dict[str, str], one_at_a_time: bool, memory_limit: str
+) -> str:
     if result.exception is not None:
         return f"dbt could not run: {str(result.exception).strip().splitlines()[0]}"
     if _ran_out_of_memory_only(result):
+        configured = configured_memory_limit()
+        lowered = memory_limit != configured
         return (
             f"dbt build ran out of memory in {_some_errored(result)}: DuckDB's limit is "
-            f"{MEMORY_LIMIT_ENV}={duckdb_memory_limit()}"
+            f"{MEMORY_LIMIT_ENV}={configured}"
+            + (f", lowered to {memory_limit} to keep the process within {MEMORY_CAP_ENV}" if lowered else "")
             + (", and it was one model at a time" if one_at_a_time else "")
-            + f"; raise {MEMORY_LIMIT_ENV} (DuckDB's units, e.g. 2GB) and run it again"
+            + f"; raise {MEMORY_CAP_ENV if lowered else MEMORY_LIMIT_ENV} (DuckDB's units, e.g. 2GB)"
+            + " and run it again"
         )
     failures = [
         f"{r.node.name} ({r.status}: {(r.message or '').strip().splitlines()[0][:160]})"

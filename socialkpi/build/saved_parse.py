@@ -1,13 +1,15 @@
-"""dbt's saved parse (partial_parse.msgpack), kept valid across warehouse paths and shared with
-new warehouses.
+"""dbt's saved parse (partial_parse.msgpack), kept valid across warehouse paths and memory limits,
+and shared with new warehouses.
 
 dbt throws its saved parse away when any profile value differs, the warehouse path included,
 though nothing it parses depends on the path: the manifest names the database (the file's stem,
 still checked), never the file. So every new warehouse folder paid a whole parse (~7 s of CPU,
-plus importing dbt in the process that ran it), and a moved warehouse paid it again. Here the
-path is left out of that one check, and a warehouse without a parse of its own starts from the
-project's (`socialkpi parse`, make validate): dbt then checks every file's hash against it and
-parses again only what changed, as it does between two nights.
+plus importing dbt in the process that ran it), and a moved warehouse paid it again. Nor does
+anything parsed depend on DuckDB's memory limit, which socialkpi sets for each build from what
+the process holds (pipelines/memory.py), so it would have thrown the parse away on most nights.
+Here the path and the memory limit are left out of that one check, and a warehouse without a
+parse of its own starts from the project's (`socialkpi parse`, make validate): dbt then checks
+every file's hash against it and parses again only what changed, as it does between two nights.
 
 `python -m socialkpi.build.saved_parse <dbt arguments>` is dbt's command line with the check
 applied: the parse that runs beside a first refresh (dbt_runner.parsed_meanwhile) writes a parse
@@ -28,8 +30,9 @@ PROJECT_PARSE = DBT_PROJECT_DIR / "target" / PARTIAL_PARSE  # `socialkpi parse` 
 
 def keep_parse_across_warehouse_paths() -> None:
     """Compute dbt's profile check as dbt does (every connection value of the profile, sorted),
-    less the warehouse path. Idempotent; must run in every process that writes or reads a parse,
-    or the two disagree and the reader parses everything again (which is safe, only slow)."""
+    less the warehouse path and DuckDB's memory limit. Idempotent; must run in every process that
+    writes or reads a parse, or the two disagree and the reader parses everything again (which is
+    safe, only slow)."""
     import pprint
 
     from dbt.artifacts.resources.base import FileHash
@@ -42,12 +45,23 @@ def keep_parse_across_warehouse_paths() -> None:
     def state_check_without_the_path(loader):
         state = build_state_check(loader)
         credentials = loader.root_project.credentials
-        keys = sorted((key, value) for key, value in credentials.connection_info() if key != "path")
+        keys = sorted(
+            _parsed_alike(key, value) for key, value in credentials.connection_info() if key != "path"
+        )
         state.profile_hash = FileHash.from_contents(pprint.pformat(keys))
         return state
 
     state_check_without_the_path.leaves_out_the_warehouse_path = True
     ManifestLoader.build_manifest_state_check = state_check_without_the_path
+
+
+def _parsed_alike(key: str, value: object) -> tuple[str, object]:
+    """A profile value as the check sees it: DuckDB's memory limit left out of its settings, since
+    socialkpi sets it for each build from what the process holds (pipelines/memory.py) and
+    nothing dbt parses depends on it."""
+    if key == "settings" and isinstance(value, dict):
+        return key, {name: setting for name, setting in value.items() if name != "memory_limit"}
+    return key, value
 
 
 def start_from_the_project_parse(target: Path) -> bool:
