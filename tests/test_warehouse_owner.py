@@ -75,9 +75,18 @@ def test_a_lock_held_longer_than_the_wait_fails_with_duckdbs_words(tmp_path, mon
 
 @pytest.mark.parametrize(
     ("limit", "models_at_once"),
-    [("1GB", 2), ("384MB", 1), ("1500MB", 3), ("2GiB", 4), ("64GB", 8), ("80%", 8)],
+    [
+        ("1GB", 2),
+        ("800MB", 2),
+        ("799MB", 1),
+        ("384MB", 1),
+        ("1500MB", 3),
+        ("2GiB", 5),
+        ("64GB", 8),
+        ("80%", 8),
+    ],
 )
-def test_dbt_builds_as_many_models_at_once_as_the_memory_limit_gives_500mb_each_within_the_cores(
+def test_dbt_builds_as_many_models_at_once_as_the_memory_limit_gives_400mb_each_within_the_cores(
     monkeypatch, limit, models_at_once
 ):
     monkeypatch.delenv(DBT_THREADS_ENV, raising=False)
