@@ -62,14 +62,20 @@ def duckdb_memory_limit() -> str:
 def lowered_by_the_cap() -> str:
     """Why a DuckDB gets less than the configured limit, in the user's terms."""
     held = (resident_bytes() or 0) // 10**6
-    cap = os.environ.get(MEMORY_CAP_ENV) or DEFAULT_MEMORY_CAP
     configured = f"{MEMORY_LIMIT_ENV}={configured_memory_limit()}"
-    return f"not {configured}: the process already holds {held}MB of {MEMORY_CAP_ENV}={cap}"
+    return (
+        f"not {configured}: the process already holds {held}MB of {MEMORY_CAP_ENV}={configured_memory_cap()}"
+    )
+
+
+def configured_memory_cap() -> str:
+    """SOCIALKPI_MEMORY_CAP as the user set it, or the default."""
+    return (os.environ.get(MEMORY_CAP_ENV) or DEFAULT_MEMORY_CAP).strip()
 
 
 def memory_cap_bytes() -> int | None:
     """SOCIALKPI_MEMORY_CAP in bytes; None for `none`."""
-    raw = (os.environ.get(MEMORY_CAP_ENV) or DEFAULT_MEMORY_CAP).strip()
+    raw = configured_memory_cap()
     if raw.lower() == NO_CAP:
         return None
     cap = memory_limit_bytes(raw)
@@ -104,13 +110,13 @@ def memory_limit_bytes(limit: str) -> int | None:
     return int(float(found.group(1)) * _UNITS[found.group(2).lower()])
 
 
-def dbt_threads(memory_limit: str | None = None) -> int:
+def dbt_threads(memory_limit: str) -> int:
     """How many models dbt builds at once: SOCIALKPI_DBT_THREADS, else one per MEMORY_PER_MODEL
-    of the memory limit (the build's, or one computed now), at least 1 and at most the cores."""
+    of the build's memory limit, at least 1 and at most the machine's cores."""
     raw = os.environ.get(DBT_THREADS_ENV, "").strip()
     if raw.isdigit() and int(raw) > 0:
         return int(raw)
-    limit = memory_limit_bytes(memory_limit or duckdb_memory_limit())
+    limit = memory_limit_bytes(memory_limit)
     cores = os.cpu_count() or 1
     return max(1, min(cores, (limit or cores * MEMORY_PER_MODEL) // MEMORY_PER_MODEL))
 

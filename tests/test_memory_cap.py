@@ -4,8 +4,6 @@ the process already holds, never less than DuckDB's least."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from pipelines.memory import (
@@ -23,13 +21,6 @@ from socialkpi.build.dbt_runner import run_dbt
 MB = 10**6
 # What the process's resident memory may move between computing the cap and checking it.
 DRIFT = 40 * MB
-_DUCKDB_UNITS = {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30}
-
-
-def _duckdb_says_in_bytes(setting: str) -> int:
-    """DuckDB's current_setting('memory_limit') ("476.8 MiB") in bytes."""
-    number, unit = re.fullmatch(r"([0-9.]+) (\w+)", setting).groups()
-    return int(float(number) * _DUCKDB_UNITS[unit])
 
 
 def _cap_leaving(room: int) -> str:
@@ -39,7 +30,7 @@ def _cap_leaving(room: int) -> str:
 
 def _warehouse_limit(tmp_path) -> int:
     with open_warehouse(tmp_path / "w.duckdb") as con:
-        return _duckdb_says_in_bytes(con.execute("select current_setting('memory_limit')").fetchone()[0])
+        return memory_limit_bytes(con.execute("select current_setting('memory_limit')").fetchone()[0])
 
 
 def test_a_connection_gets_what_the_cap_leaves_and_less_once_the_process_holds_more(tmp_path, monkeypatch):
@@ -81,4 +72,4 @@ def test_the_dbt_build_runs_under_the_limit_the_cap_leaves_when_it_starts(worksp
     monkeypatch.setenv(MEMORY_CAP_ENV, _cap_leaving(500 * MB))
     result = run_dbt(workspace, "show", "--inline", "select current_setting('memory_limit') as memory_limit")
     (shown,) = result.result.results[0].agate_table.rows
-    assert 350 * MB < _duckdb_says_in_bytes(shown[0]) < 500 * MB + DRIFT
+    assert 350 * MB < memory_limit_bytes(shown[0]) < 500 * MB + DRIFT
