@@ -4,6 +4,10 @@ the process already holds, never less than DuckDB's least."""
 
 from __future__ import annotations
 
+import re
+import shutil
+from pathlib import Path
+
 import pytest
 
 from pipelines.memory import (
@@ -17,6 +21,7 @@ from pipelines.memory import (
 )
 from pipelines.warehouse import open_warehouse
 from socialkpi.build.dbt_runner import run_dbt
+from tests.conftest import run_cli
 
 MB = 10**6
 # What the process's resident memory may move between computing the cap and checking it.
@@ -73,3 +78,22 @@ def test_the_dbt_build_runs_under_the_limit_the_cap_leaves_when_it_starts(worksp
     result = run_dbt(workspace, "show", "--inline", "select current_setting('memory_limit') as memory_limit")
     (shown,) = result.result.results[0].agate_table.rows
     assert 350 * MB < memory_limit_bytes(shown[0]) < 500 * MB + DRIFT
+
+
+def test_a_refresh_says_when_the_cap_lowers_the_builds_limit_and_builds_under_it(
+    workspace, demo_exports, monkeypatch
+):
+    day = sorted((demo_exports / "twitter" / "cern").glob("daily_tweet_activity_metrics_*"))[0]
+    shutil.copy(day, Path(workspace.exports) / day.name)
+    monkeypatch.setenv(MEMORY_LIMIT_ENV, "1GB")
+    monkeypatch.setenv(MEMORY_CAP_ENV, "600MB")  # less than the refresh's process holds plus 1GB
+
+    result = run_cli("refresh", settings=workspace)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    expected = (
+        f"… DuckDB may use {LEAST_DUCKDB_LIMIT // MB}MB in this dbt build, not {MEMORY_LIMIT_ENV}=1GB: "
+        rf"the process already holds \d+MB of {MEMORY_CAP_ENV}=600MB"
+    )
+    said = [line for line in result.stderr.splitlines() if "DuckDB may use" in line]
+    assert len(said) == 1 and re.fullmatch(expected, said[0]), result.stderr
